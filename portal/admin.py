@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import Agency, ApiToken, Membership, User
+from .models import Agency, ApiToken, AuditLogEntry, ConsentRecord, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -38,3 +38,17 @@ class PortalUserAdmin(UserAdmin):
     fieldsets = (*UserAdmin.fieldsets, ("ร่วมคิด", {"fields": ("display_name", "is_erased")}))
     list_display = ["email", "display_name", "is_staff", "is_active", "date_joined"]
     search_fields = ["email", "display_name", "username"]
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    list_display = ["user", "purpose", "notice_version", "given_at", "withdrawn_at", "subject"]
+    list_filter = ["purpose", "notice_version"]
+    readonly_fields = [f.name for f in ConsentRecord._meta.fields]
+
+
+@admin.register(AuditLogEntry)
+class AuditLogEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "agency", "action", "target"]
+    list_filter = ["action", "agency"]
+    readonly_fields = [f.name for f in AuditLogEntry._meta.fields]

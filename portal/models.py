@@ -120,3 +120,60 @@ class ApiToken(models.Model):
     @staticmethod
     def generate_key() -> str:
         return "rk_" + secrets.token_urlsafe(32)
+
+
+class ConsentRecord(models.Model):
+    """PDPA: what a person agreed to, which notice version, and when (and if withdrawn)."""
+
+    class Purpose(models.TextChoices):
+        IDEA_SUBMISSION = "idea_submission", _("เผยแพร่และพิจารณาข้อเสนอ")
+        COMMENT = "comment", _("เผยแพร่ความคิดเห็น")
+        SURVEY_RESPONSE = "survey_response", _("วิเคราะห์คำตอบแบบสำรวจ")
+        WORKSHOP = "workshop", _("ร่วมเวิร์กช็อปออกแบบบริการ")
+        NOTIFICATIONS = "notifications", _("รับการแจ้งเตือนทางอีเมล")
+        RESEARCH = "research", _("ใช้ข้อมูลเพื่อการวิจัยและพัฒนาบริการ (ไม่บังคับ)")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="consents",
+    )
+    purpose = models.CharField(max_length=40, choices=Purpose.choices)
+    notice_version = models.CharField(max_length=20)
+    given_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # What the consent was given for, e.g. "ideas.idea:42" (no personal data).
+    subject = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name = _("บันทึกความยินยอม")
+        verbose_name_plural = _("บันทึกความยินยอม")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.notice_version})"
+
+
+class AuditLogEntry(models.Model):
+    """Who did what to which record: status changes, hiding, plan links, exports, erasure."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+    )
+    action = models.CharField(max_length=60, db_index=True)
+    target = models.CharField(max_length=120, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("บันทึกการตรวจสอบ")
+        verbose_name_plural = _("บันทึกการตรวจสอบ")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target}"

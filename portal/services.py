@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import Agency, ApiToken, Membership
+from .models import Agency, ApiToken, AuditLogEntry, ConsentRecord, Membership
 
 
 @transaction.atomic
@@ -49,3 +49,29 @@ def api_token_create(*, user, name: str = "") -> str:
         user=user, name=name, key_digest=ApiToken.digest(raw_key), prefix=raw_key[:8]
     )
     return raw_key
+
+
+PRIVACY_NOTICE_VERSION = "2569-1"
+
+
+def consent_record(*, user, purpose: str, subject: str = "") -> ConsentRecord:
+    """Store a PDPA consent given with a submission (purpose + notice version + time)."""
+    return ConsentRecord.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        purpose=purpose,
+        notice_version=PRIVACY_NOTICE_VERSION,
+        subject=subject,
+    )
+
+
+def audit_log(*, actor, action: str, target=None, agency=None, **data) -> AuditLogEntry:
+    """Record a sensitive action. `target` is a model instance or a short string."""
+    if target is not None and not isinstance(target, str):
+        target = f"{target._meta.label_lower}:{target.pk}"
+    return AuditLogEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        agency=agency,
+        action=action,
+        target=target or "",
+        data=data,
+    )
