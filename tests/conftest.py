@@ -12,6 +12,10 @@ register(MembershipFactory)
 
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings, tmp_path):
+    from django.core.cache import cache
+
+    # Rate limits (allauth, ours) live in the cache; on Redis it outlives a test run.
+    cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
