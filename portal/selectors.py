@@ -27,3 +27,51 @@ def channel_layer_available(layer, timeout: float = 2.0) -> bool:
             return bool(pool.submit(run).result(timeout=timeout + 1))
     except Exception:
         return False
+
+
+def staff_agencies(user) -> list[dict]:
+    """[{"agency": Agency, "roles": [labels], "role_codes": set}] for the staff dashboard."""
+    from .models import Membership, Role
+
+    if user.is_superuser:
+        return [
+            {
+                "agency": agency,
+                "roles": ["ผู้ดูแลระบบทั้งหมด"],
+                "role_codes": {c for c, _ in Role.choices},
+            }
+            for agency in Agency.objects.order_by("name")
+        ]
+    rows: dict[int, dict] = {}
+    for membership in (
+        Membership.objects.filter(user=user).select_related("agency").order_by("agency__name")
+    ):
+        row = rows.setdefault(
+            membership.agency_id, {"agency": membership.agency, "roles": [], "role_codes": set()}
+        )
+        row["roles"].append(membership.get_role_display())
+        row["role_codes"].add(membership.role)
+    for row in rows.values():
+        if Role.ADMIN in row["role_codes"]:
+            row["role_codes"] = {c for c, _ in Role.choices}
+    return list(rows.values())
+
+
+def audit_entries(*, agency, action: str | None = None):
+    from .models import AuditLogEntry
+
+    entries = AuditLogEntry.objects.filter(agency=agency).select_related("actor")
+    if action:
+        entries = entries.filter(action=action)
+    return entries.order_by("-created_at", "-pk")
+
+
+def audit_actions(*, agency) -> list[str]:
+    from .models import AuditLogEntry
+
+    return list(
+        AuditLogEntry.objects.filter(agency=agency)
+        .order_by("action")
+        .values_list("action", flat=True)
+        .distinct()
+    )
