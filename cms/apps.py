@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = "หน้าเว็บ"
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -55,4 +55,41 @@ def agency_page_ensure(*, agency: Agency, intro: str = "") -> AgencyPage:
     page = AgencyPage(title=agency.name, slug=agency.slug, agency=agency, intro=intro)
     home.add_child(instance=page)
     page.save_revision().publish()
+    agency_editor_group_ensure(agency=agency)
     return page
+
+
+EDITOR_PAGE_PERMISSIONS = ("add", "change", "publish")
+
+
+def agency_editor_group_name(agency: Agency) -> str:
+    return f"{agency.slug}: editors"
+
+
+@transaction.atomic
+def agency_editor_group_ensure(*, agency: Agency):
+    """A Wagtail group that may edit (only) the agency's page tree and use the CMS admin."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    group, _ = Group.objects.get_or_create(name=agency_editor_group_name(agency))
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    page = AgencyPage.objects.filter(agency=agency).first()
+    if page is not None:
+        for permission_type in EDITOR_PAGE_PERMISSIONS:
+            permission = Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=f"{permission_type}_page"
+            )
+            GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+    return group
+
+
+def agency_editor_membership_sync(*, user, agency: Agency) -> None:
+    """Members of an agency (any role) edit its pages in Wagtail; others don't."""
+    group = agency_editor_group_ensure(agency=agency)
+    if user.memberships.filter(agency=agency).exists():
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
