@@ -10,6 +10,7 @@ os.environ.setdefault("TASKS_BACKEND", "immediate")
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 
 from portal.settings import *  # noqa: E402, F403
