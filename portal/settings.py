@@ -191,6 +191,17 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ร่วมคิด] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/h/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+}
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "portal.views.rate_limited"
 SOCIALACCOUNT_PROVIDERS: dict = {}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -274,6 +285,8 @@ CONTENT_SECURITY_POLICY = {
 RUAMKID = {
     "SATISFACTION_TARGET_PCT": 85,
     "WS_MAX_MESSAGE_BYTES": 8 * 1024,
+    "RATE_LIMITS_ENABLED": env_bool("RATE_LIMITS_ENABLED", True),
+    "RATE_LIMITS": {},
 }
 
 LOGGING = {

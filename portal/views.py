@@ -37,3 +37,11 @@ def audit_log(request, slug: str):
         "portal/audit_log.html",
         {"agency": agency, "page_obj": page, "actions": selectors.audit_actions(agency=agency)},
     )
+
+
+def rate_limited(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "ทำรายการถี่เกินไป กรุณารอสักครู่แล้วลองใหม่ (rate limit exceeded)"}, status=429
+        )
+    return render(request, "429.html", status=429)
