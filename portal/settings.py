@@ -203,6 +203,33 @@ ACCOUNT_RATE_LIMITS = {
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "portal.views.rate_limited"
 SOCIALACCOUNT_PROVIDERS: dict = {}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# LINE log-in appears only when its credentials are configured.
+if os.environ.get("LINE_CHANNEL_ID") and os.environ.get("LINE_CHANNEL_SECRET"):
+    INSTALLED_APPS.append("allauth.socialaccount.providers.line")
+    SOCIALACCOUNT_PROVIDERS["line"] = {
+        "APPS": [
+            {
+                "client_id": os.environ["LINE_CHANNEL_ID"],
+                "secret": os.environ["LINE_CHANNEL_SECRET"],
+            }
+        ],
+        "SCOPE": ["profile", "openid", "email"],
+    }
+# An OpenID Connect provider (e.g. a ThaiD-style national digital ID), likewise by configuration.
+if os.environ.get("OIDC_SERVER_URL") and os.environ.get("OIDC_CLIENT_ID"):
+    INSTALLED_APPS.append("allauth.socialaccount.providers.openid_connect")
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": os.environ.get("OIDC_PROVIDER_ID", "thaid"),
+                "name": os.environ.get("OIDC_PROVIDER_NAME", "ThaiD"),
+                "client_id": os.environ["OIDC_CLIENT_ID"],
+                "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+                "settings": {"server_url": os.environ["OIDC_SERVER_URL"]},
+            }
+        ]
+    }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -68,3 +68,32 @@ def test_thai_first_settings():
     assert settings.LANGUAGE_CODE == "th"
     assert settings.TIME_ZONE == "Asia/Bangkok"
     assert [code for code, _ in settings.LANGUAGES] == ["th", "en"]
+
+
+SOCIAL_SNIPPET = (
+    "import django, json; from django.conf import settings; django.setup(); "
+    "print(json.dumps(sorted(settings.SOCIALACCOUNT_PROVIDERS)))"
+)
+
+
+def _providers(env: dict) -> list:
+    import json
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("LINE_", "OIDC_"))}
+    clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "SECRET_KEY": "x", **env})
+    output = subprocess.run(
+        [sys.executable, "-c", SOCIAL_SNIPPET],
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def test_social_login_providers_only_when_configured():
+    assert _providers({}) == []
+    assert _providers({"LINE_CHANNEL_ID": "123", "LINE_CHANNEL_SECRET": "s"}) == ["line"]
+    assert _providers({"OIDC_SERVER_URL": "https://id.example", "OIDC_CLIENT_ID": "c"}) == [
+        "openid_connect"
+    ]
