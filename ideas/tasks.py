@@ -1,0 +1,22 @@
+"""Background work for ideas (django-tasks; immediate in the demo and tests)."""
+
+from django_tasks import task
+
+
+@task()
+def idea_analyse(idea_id: int) -> None:
+    """Tokenise, tag and index an idea's text with `nlp`, then refresh its similarity signature."""
+    from nlp import services as nlp_services
+
+    from .models import Idea
+    from .services import idea_analysis_store
+
+    idea = Idea.objects.select_related("agency").filter(pk=idea_id).first()
+    if idea is None:
+        return
+    text = f"{idea.title}\n{idea.body}"
+    analysis = nlp_services.text_analyse(text=text, agency=idea.agency)
+    idea_analysis_store(idea_id=idea.pk, analysis=analysis)
+    signature_update = getattr(nlp_services, "signature_update", None)
+    if signature_update is not None:
+        signature_update(kind="idea", object_id=idea.pk, scope_id=idea.campaign_id, text=text)
