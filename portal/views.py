@@ -45,3 +45,62 @@ def rate_limited(request, exception=None):
             {"detail": "ทำรายการถี่เกินไป กรุณารอสักครู่แล้วลองใหม่ (rate limit exceeded)"}, status=429
         )
     return render(request, "429.html", status=429)
+
+
+@login_required
+def my_data(request):
+    """PDPA: what we hold, download it, withdraw optional consents, erase the account."""
+    from django.contrib import messages
+    from django.contrib.auth import logout
+    from django.http import HttpResponse
+    from django.shortcuts import redirect
+
+    from . import pdpa
+    from .models import ConsentRecord
+
+    user = request.user
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "export":
+            import json
+
+            body = json.dumps(pdpa.personal_data_export(user=user), ensure_ascii=False, indent=2)
+            response = HttpResponse(body, content_type="application/json; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="ruamkid-my-data.json"'
+            return response
+        if action == "withdraw":
+            purpose = request.POST.get("purpose", "")
+            if purpose in OPTIONAL_CONSENT_PURPOSES:
+                pdpa.consent_withdraw(user=user, purpose=purpose)
+                messages.success(request, "ถอนความยินยอมแล้ว")
+            return redirect("portal:my_data")
+        if action == "grant":
+            purpose = request.POST.get("purpose", "")
+            if purpose in OPTIONAL_CONSENT_PURPOSES:
+                from .services import consent_record
+
+                consent_record(user=user, purpose=purpose)
+                messages.success(request, "บันทึกความยินยอมแล้ว")
+            return redirect("portal:my_data")
+        if action == "erase":
+            if request.POST.get("confirm_text", "").strip() != "ลบบัญชี":
+                messages.error(request, "กรุณาพิมพ์คำว่า “ลบบัญชี” เพื่อยืนยัน")
+                return redirect("portal:my_data")
+            pdpa.account_erase(user=user)
+            logout(request)
+            messages.success(request, "ลบบัญชีของคุณแล้ว ข้อเสนอและการโหวตยังคงอยู่แบบไม่ระบุตัวตน")
+            return redirect("/")
+    active = set(
+        ConsentRecord.objects.filter(user=user, withdrawn_at=None).values_list("purpose", flat=True)
+    )
+    optional = [
+        {"code": code, "label": ConsentRecord.Purpose(code).label, "active": code in active}
+        for code in OPTIONAL_CONSENT_PURPOSES
+    ]
+    consents = ConsentRecord.objects.filter(user=user).order_by("-given_at")[:100]
+    return render(
+        request, "portal/my_data.html", {"consents": consents, "optional_consents": optional}
+    )
+
+
+OPTIONAL_CONSENT_PURPOSES = ("notifications", "research")

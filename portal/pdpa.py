@@ -1,0 +1,103 @@
+"""PDPA: a person's data export (portability) and account erasure.
+
+Each app that holds personal data contributes a module listed in ``PERSONAL_DATA_MODULES`` with
+``export(user) -> dict`` (JSON-serialisable) and ``erase(user) -> None``. Erasure keeps
+contributions (ideas, votes, comments, survey answers) so counts and evidence stay true; they
+show as "ผู้ใช้ที่ลบบัญชีแล้ว" because the account row itself is anonymised, not deleted.
+"""
+
+from importlib import import_module
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ApiToken, ConsentRecord
+from .services import audit_log
+
+PERSONAL_DATA_MODULES = ["ideas.pdpa", "workshops.pdpa", "surveys.pdpa"]
+
+
+def _app_modules():
+    for name in PERSONAL_DATA_MODULES:
+        try:
+            yield name.split(".")[0], import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def personal_data_export(*, user) -> dict:
+    data = {
+        "account": {
+            "id": user.pk,
+            "email": user.email,
+            "display_name": user.display_name,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+        },
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in user.emailaddress_set.all()
+        ],
+        "memberships": [
+            {"agency": m.agency.slug, "role": m.role, "since": _iso(m.created_at)}
+            for m in user.memberships.select_related("agency")
+        ],
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "notice_version": c.notice_version,
+                "given_at": _iso(c.given_at),
+                "withdrawn_at": _iso(c.withdrawn_at),
+                "subject": c.subject,
+            }
+            for c in user.consents.all()
+        ],
+        "api_tokens": [
+            {"prefix": t.prefix, "name": t.name, "created_at": _iso(t.created_at)}
+            for t in ApiToken.objects.filter(user=user)
+        ],
+    }
+    for app_label, module in _app_modules():
+        data[app_label] = module.export(user)
+    return data
+
+
+@transaction.atomic
+def account_erase(*, user) -> None:
+    """Remove personal data, keep contributions as an anonymised account."""
+    for _app_label, module in _app_modules():
+        module.erase(user)
+    user_id = user.pk
+    user.emailaddress_set.all().delete()
+    user.socialaccount_set.all().delete()
+    ApiToken.objects.filter(user=user).delete()
+    user.groups.clear()
+    user.memberships.all().delete()
+    user.email = None
+    user.username = f"erased-{user_id}"
+    user.display_name = ""
+    user.first_name = ""
+    user.last_name = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.is_erased = True
+    # A new (unusable) password also invalidates every session of the account.
+    user.set_unusable_password()
+    user.save()
+    audit_log(actor=None, action="account.erase", target=f"portal.user:{user_id}")
+
+
+@transaction.atomic
+def consent_withdraw(*, user, purpose: str) -> int:
+    """Withdraw consent for an optional purpose; returns how many records changed."""
+    return ConsentRecord.objects.filter(user=user, purpose=purpose, withdrawn_at=None).update(
+        withdrawn_at=timezone.now()
+    )

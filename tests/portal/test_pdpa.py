@@ -1,0 +1,68 @@
+import pytest
+
+from portal.models import ApiToken, ConsentRecord
+from portal.services import api_token_create, consent_record
+
+pytestmark = pytest.mark.django_db
+
+
+def test_export_contains_account_consents_and_memberships(client, make_member, token_for):
+    user = make_member("moderator", email="pdpa@example.com", display_name="ทดสอบ")
+    consent_record(user=user, purpose="idea_submission", subject="ideas.idea:1")
+    response = client.get("/api/v1/me/export", headers=token_for(user))
+    assert response.status_code == 200
+    data = response.json()
+    assert data["account"]["email"] == "pdpa@example.com"
+    assert data["memberships"][0]["role"] == "moderator"
+    assert data["consents"][0]["purpose"] == "idea_submission"
+    assert data["consents"][0]["notice_version"]
+
+
+def test_export_and_erase_need_a_user(client):
+    assert client.get("/api/v1/me/export").status_code == 401
+    response = client.delete("/api/v1/me", {"confirm": True}, content_type="application/json")
+    assert response.status_code == 401
+
+
+def test_erase_requires_confirmation_and_then_anonymises(client, user_factory):
+    user = user_factory(email="gone@example.com", display_name="ชื่อจริง")
+    headers = {"Authorization": f"Bearer {api_token_create(user=user)}"}
+    consent_record(user=user, purpose="idea_submission")
+    response = client.delete("/api/v1/me", {}, content_type="application/json", headers=headers)
+    assert response.status_code == 422
+    response = client.delete(
+        "/api/v1/me", {"confirm": True}, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.is_erased and not user.is_active
+    assert user.email is None and user.display_name == ""
+    assert user.public_name == "ผู้ใช้ที่ลบบัญชีแล้ว"
+    assert not user.has_usable_password()
+    assert not ApiToken.objects.filter(user=user).exists()
+    assert not user.emailaddress_set.exists()
+    # Consent history is kept as proof, tied to the anonymised account.
+    assert ConsentRecord.objects.filter(user=user).count() == 1
+    # The old token no longer works.
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_my_data_page_withdraw_and_erase(client, user_factory):
+    user = user_factory(email="page@example.com")
+    client.force_login(user)
+    assert client.get("/me/data/").status_code == 200
+    client.post("/me/data/", {"action": "grant", "purpose": "research"})
+    assert ConsentRecord.objects.filter(user=user, purpose="research", withdrawn_at=None).exists()
+    client.post("/me/data/", {"action": "withdraw", "purpose": "research"})
+    assert not ConsentRecord.objects.filter(
+        user=user, purpose="research", withdrawn_at=None
+    ).exists()
+    export = client.post("/me/data/", {"action": "export"})
+    assert export["Content-Disposition"].startswith("attachment")
+    client.post("/me/data/", {"action": "erase", "confirm_text": "ไม่ใช่"})
+    user.refresh_from_db()
+    assert not user.is_erased
+    client.post("/me/data/", {"action": "erase", "confirm_text": "ลบบัญชี"})
+    user.refresh_from_db()
+    assert user.is_erased
+    assert client.get("/me/data/").status_code == 302  # logged out
