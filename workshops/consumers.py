@@ -1,0 +1,265 @@
+"""The live board: one WebSocket per participant, one channel-layer group per workshop.
+
+Protocol: ../shared/SPEC.md "Workshops". The consumer stays thin: it validates the envelope,
+rate-limits, and calls `services.workshop_op` (which stores the change and its event, then
+broadcasts after commit). Events reach every connection through the group; each connection
+drops events it already has (`seq <= self.last_seq`), so replays and live delivery never
+duplicate or reorder.
+"""
+
+import json
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from . import selectors, services
+from .models import Workshop
+
+RATE_CAPACITY = 20  # ops per connection in a burst...
+RATE_REFILL_PER_SECOND = 2.0  # ...refilled at 20 per 10 seconds
+
+
+class TokenBucket:
+    def __init__(self, capacity: float = RATE_CAPACITY, rate: float = RATE_REFILL_PER_SECOND):
+        self.capacity = capacity
+        self.rate = rate
+        self.tokens = capacity
+        self.updated = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+def _max_bytes() -> int:
+    return int(settings.RUAMKID.get("WS_MAX_MESSAGE_BYTES", 8 * 1024))
+
+
+class WorkshopConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        self.workshop_id = None
+        self.participant = None
+        self.facilitator = False
+        self.last_seq = 0
+        self.in_group = False
+        self.counted = False
+        self.bucket = TokenBucket()
+        if self.scope.get("token_invalid"):
+            await self.close(code=4401)
+            return
+        code = self.scope["url_route"]["kwargs"]["code"]
+        user = self.scope.get("user")
+        found = await self._load(code, user)
+        if found is None:
+            await self.close(code=4404)
+            return
+        self.workshop_id, self.facilitator, visible = found
+        if not visible:
+            await self.close(code=4403)
+            return
+        await self.accept()
+        if user is not None and user.is_authenticated:
+            await self._join({})  # logged-in users may skip `join`
+
+    @database_sync_to_async
+    def _load(self, code, user):
+        workshop = selectors.workshop_by_code(code)
+        if workshop is None:
+            return None
+        facilitator = services.is_facilitator(user, workshop)
+        visible = workshop.is_public or facilitator
+        return workshop.pk, facilitator, visible
+
+    async def disconnect(self, close_code):
+        if self.in_group:
+            await self.channel_layer.group_discard(
+                services.group_name(self.workshop_id), self.channel_name
+            )
+        if self.counted and self.participant is not None:
+            await database_sync_to_async(services.participant_disconnected)(
+                participant_id=self.participant.pk
+            )
+            await self._broadcast_presence()
+
+    # --- incoming ----------------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        raw = text_data if text_data is not None else bytes_data
+        if raw is None:
+            return
+        size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(raw)
+        if size > _max_bytes():
+            await self._error("invalid", f"ข้อความใหญ่เกิน {_max_bytes()} ไบต์ (message too large)")
+            return
+        try:
+            content = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            await self._error("invalid", "ข้อความไม่ใช่ JSON (invalid JSON)")
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict):
+            await self._error("invalid", "ข้อความต้องเป็นออบเจกต์ JSON (expected an object)")
+            return
+        client_id = content.get("client_id")
+        if client_id is not None and (
+            not isinstance(client_id, str | int) or len(str(client_id)) > 64
+        ):
+            await self._error("invalid", "client_id ไม่ถูกต้อง (client_id: string ≤ 64)")
+            return
+        client_id = "" if client_id is None else str(client_id)
+        if not self.bucket.take():
+            await self._error("rate_limited", "ส่งคำสั่งถี่เกินไป กรุณารอสักครู่ (rate limited)", client_id)
+            return
+        kind = content.get("type")
+        if not isinstance(kind, str):
+            await self._error("invalid", "ไม่มีชนิดข้อความ (missing type)", client_id)
+            return
+        if kind == "join":
+            await self._join(content, client_id)
+        elif kind == "resume":
+            await self._resume(content, client_id)
+        elif kind == "ping":
+            await self.send_json({"type": "pong"})
+        elif kind in services.OPS:
+            await self._op(kind, content, client_id)
+        else:
+            await self._error("invalid", f"ไม่รู้จักคำสั่ง (unknown type {kind[:40]!r})", client_id)
+
+    async def _join(self, content, client_id=""):
+        display_name = content.get("display_name", "")
+        token = content.get("token", "")
+        if not isinstance(display_name, str) or not isinstance(token, str):
+            await self._error("invalid", "display_name ต้องเป็นข้อความ (must be a string)", client_id)
+            return
+        try:
+            participant, first_time = await self._join_db(display_name, token[:64])
+        except services.OpError as exc:
+            await self._error(exc.code, exc.detail, client_id)
+            return
+        self.participant = participant
+        if not self.in_group:
+            await self.channel_layer.group_add(
+                services.group_name(self.workshop_id), self.channel_name
+            )
+            self.in_group = True
+        state = await database_sync_to_async(selectors.workshop_state)(
+            Workshop(pk=self.workshop_id), participant, facilitator=self.facilitator
+        )
+        state["me"]["token"] = participant.token if participant.user_id is None else None
+        self.last_seq = state["seq"]
+        await self.send_json(state)
+        if first_time:
+            await self._broadcast_presence()
+
+    @database_sync_to_async
+    def _join_db(self, display_name, token):
+        workshop = Workshop.objects.get(pk=self.workshop_id)
+        participant = services.participant_join(
+            workshop=workshop,
+            user=self.scope.get("user"),
+            display_name=display_name,
+            token=token,
+        )
+        if self.participant is not None and self.participant.pk != participant.pk and self.counted:
+            services.participant_disconnected(participant_id=self.participant.pk)
+            self.counted = False
+        first_time = not self.counted
+        if first_time:
+            services.participant_connected(participant_id=participant.pk)
+            self.counted = True
+        return participant, first_time
+
+    async def _resume(self, content, client_id):
+        since = content.get("since")
+        if isinstance(since, bool) or not isinstance(since, int) or since < 0:
+            await self._error("invalid", "since ต้องเป็นจำนวนเต็ม (since: integer ≥ 0)", client_id)
+            return
+        if self.participant is None:
+            await self._error("forbidden", "กรุณาเข้าร่วมก่อน (join first)", client_id)
+            return
+        events = await database_sync_to_async(selectors.events_since)(self.workshop_id, since)
+        if events is None:
+            state = await database_sync_to_async(selectors.workshop_state)(
+                Workshop(pk=self.workshop_id), self.participant, facilitator=self.facilitator
+            )
+            self.last_seq = state["seq"]
+            await self.send_json(state)
+            return
+        for event in events:
+            await self.send_json(event)
+        if events:
+            self.last_seq = max(self.last_seq, events[-1]["seq"])
+        else:
+            self.last_seq = max(self.last_seq, since)
+
+    async def _op(self, op, content, client_id):
+        if self.participant is None:
+            await self._error("forbidden", "กรุณาเข้าร่วมก่อน (join first)", client_id)
+            return
+        actor = services.Actor(
+            participant=self.participant, user=self.scope.get("user"), facilitator=self.facilitator
+        )
+        try:
+            await database_sync_to_async(services.workshop_op)(
+                workshop_id=self.workshop_id,
+                actor=actor,
+                op=op,
+                payload=content,
+                client_id=client_id,
+            )
+        except services.OpError as exc:
+            await self._error(exc.code, exc.detail, client_id)
+
+    # --- outgoing ----------------------------------------------------------------------------
+
+    async def workshop_message(self, event):
+        message = event["message"]
+        if message.get("type") == "event":
+            seq = message["seq"]
+            if seq <= self.last_seq:
+                return  # already delivered (replay or state)
+            if seq > self.last_seq + 1:
+                # Another process's broadcast overtook an earlier one: the earlier events are
+                # committed (seq allocation is serialised), so fill the gap from the database.
+                missed = await database_sync_to_async(selectors.events_since)(
+                    self.workshop_id, self.last_seq
+                )
+                for earlier in missed or []:
+                    if earlier["seq"] < seq:
+                        await self.send_json(earlier)
+            self.last_seq = seq
+        await self.send_json(message)
+
+    async def _broadcast_presence(self):
+        participants = await database_sync_to_async(selectors.participants_list)(
+            Workshop(pk=self.workshop_id)
+        )
+        try:
+            await self.channel_layer.group_send(
+                services.group_name(self.workshop_id),
+                {
+                    "type": "workshop.message",
+                    "message": {"type": "presence", "participants": participants},
+                },
+            )
+        except Exception:  # presence is best effort; the next state carries it too
+            return
+
+    async def _error(self, code, detail, client_id=""):
+        message = {"type": "error", "code": code, "detail": detail}
+        if client_id:
+            message["client_id"] = client_id
+        await self.send_json(message)
+
+    @classmethod
+    async def encode_json(cls, content):
+        return json.dumps(content, ensure_ascii=False, default=str)
