@@ -207,7 +207,7 @@ def campaigns(request, agency: str | None = None):
             "slug": c.slug,
             "title": c.title,
             "agency": c.agency.slug if c.agency else None,
-            "url": c.get_full_url(request),
+            "url": request.build_absolute_uri(c.get_url(request)) if c.get_url(request) else None,
             "is_open": c.is_open,
             "closes_at": c.closes_at,
         }
