@@ -143,6 +143,14 @@ class Participant(models.Model):
 class Cluster(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="clusters")
     title = models.CharField(_("ชื่อกลุ่ม"), max_length=120)
+    promoted_idea = models.ForeignKey(
+        "ideas.Idea",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workshop_clusters",
+        verbose_name=_("ข้อเสนอที่ยกระดับจากกลุ่มนี้"),
+    )
     created_by = models.ForeignKey(
         Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -167,6 +175,14 @@ class Note(models.Model):
     y = models.FloatField(default=0)
     cluster = models.ForeignKey(
         Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="notes"
+    )
+    promoted_idea = models.ForeignKey(
+        "ideas.Idea",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workshop_notes",
+        verbose_name=_("ข้อเสนอที่ยกระดับจากโน้ตนี้"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

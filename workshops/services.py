@@ -427,6 +427,65 @@ def _op_lock(ws, actor, payload):
     return {"locked": locked}
 
 
+def _promotion_texts(ws, note=None, cluster=None) -> tuple[str, str]:
+    """Title and body for the idea made from a note or a cluster (with its notes)."""
+    source = f"จากเวิร์กช็อป “{ws.title}” (รหัส {ws.code})"
+    if note is not None:
+        text = " ".join(note.text.split())
+        title = text if len(text) <= 120 else text[:119] + "…"
+        if len(title) < 5:
+            title = f"{title} ({ws.title})"[:200]
+        body = f"{note.text}\n\n{source}"
+        return title, body
+    lines = [f"- {n.text}" for n in cluster.notes.order_by("pk")]
+    body = f"{cluster.title}\n" + "\n".join(lines) + f"\n\n{source}"
+    title = cluster.title if len(cluster.title) >= 5 else f"{cluster.title} ({ws.title})"[:200]
+    return title, body[:5000]
+
+
+def _op_promote(ws, actor, payload):
+    """Turn a note or a cluster into an idea in one of the agency's campaigns."""
+    from ideas import services as idea_services
+    from ideas.models import IdeaCampaignPage
+
+    has_note, has_cluster = "note_id" in payload, "cluster_id" in payload
+    if has_note == has_cluster:
+        raise OpError("invalid", "ระบุ note_id หรือ cluster_id อย่างใดอย่างหนึ่ง (note_id or cluster_id)")
+    campaign_id = _int_id(payload.get("campaign"), field="campaign")
+    campaign = IdeaCampaignPage.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        raise OpError("invalid", "ไม่พบแคมเปญ (no such campaign)")
+    if campaign.agency_id != ws.agency_id:
+        raise OpError("forbidden", "แคมเปญต้องเป็นของหน่วยงานเดียวกัน (campaign of another agency)")
+    note = _note(ws, payload.get("note_id")) if has_note else None
+    cluster = None if has_note else _cluster(ws, payload.get("cluster_id"))
+    target = note or cluster
+    if target.promoted_idea_id:
+        raise OpError("invalid", "ยกระดับเป็นข้อเสนอไปแล้ว (already promoted)")
+    title, body = _promotion_texts(ws, note=note, cluster=cluster)
+    try:
+        idea = idea_services.idea_create(
+            campaign=campaign,
+            author=actor.user,
+            title=title,
+            body=body,
+            consent=True,
+            origin="workshop",
+        )
+    except idea_services.IdeaError as exc:
+        code = "forbidden" if getattr(exc, "status", 400) == 403 else "invalid"
+        raise OpError(code, str(exc)) from exc
+    target.promoted_idea = idea
+    target.save(update_fields=["promoted_idea"])
+    data = {"idea_id": idea.pk, "campaign": campaign.pk, "title": idea.title}
+    try:
+        data["idea_url"] = idea.get_absolute_url()
+    except Exception:  # the idea page URL is the ideas app's business; the id is enough
+        data["idea_url"] = None
+    data["note_id" if note else "cluster_id"] = target.pk
+    return data
+
+
 # op name -> (handler, facilitator only)
 OPS = {
     "note.add": (_op_note_add, False),
@@ -441,6 +500,7 @@ OPS = {
     "timer.start": (_op_timer_start, True),
     "timer.stop": (_op_timer_stop, True),
     "lock": (_op_lock, True),
+    "promote": (_op_promote, True),
 }
 
 
