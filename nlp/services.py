@@ -1,9 +1,21 @@
-"""What other apps call: analyse a text (tokens, tags, keywords, search text)."""
+"""What other apps call: analyse a text (tokens, tags, keywords, search text), store and look up
+text signatures for similar-idea detection, and score two texts.
 
+Heavy models (tokeniser dictionary, tagger, sentence encoder) load lazily, once per process.
+"""
+
+from __future__ import annotations
+
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import pipeline
+import numpy as np
+from django.db import transaction
+from django.db.models import Count, Max
+
+from . import encoder, pipeline, similarity, tagger
+from .models import TextSignature
 
 
 @dataclass(frozen=True)
@@ -21,19 +33,75 @@ class TextAnalysis:
     tags: list[TagScore] = field(default_factory=list)
 
 
+# --- Keywords -------------------------------------------------------------------------------
+
+
+def _keyword_candidates(tokens: list[str]) -> list[str]:
+    return [
+        token
+        for token in pipeline.content_words(tokens)
+        if len(token) >= 2 and not (token.isascii() and len(token) < 3)
+    ]
+
+
 def text_keywords(tokens: list[str], limit: int = 8) -> list[str]:
-    counts = Counter(pipeline.content_words(tokens))
-    return [word for word, _ in counts.most_common(limit)]
+    """Top keywords of one text: term frequency × IDF against the labelled corpus."""
+    counts = Counter(_keyword_candidates(tokens))
+    if not counts:
+        return []
+    model = tagger.bundle()
+    first = {}
+    for position, token in enumerate(tokens):
+        first.setdefault(token, position)
+    ranked = sorted(
+        counts,
+        key=lambda w: (-(1 + np.log(counts[w])) * model.idf.get(w, model.max_idf), first[w]),
+    )
+    return ranked[:limit]
+
+
+def keywords_for_texts(texts: list[str], limit: int = 20) -> list[tuple[str, float]]:
+    """Top keywords of a collection (a campaign, a survey's free-text answers): summed
+    per-document TF-IDF weights, so a word many people use ranks above one person's repetition.
+    Returns (word, weight) pairs, weights scaled so the first is 1.0."""
+    model = tagger.bundle()
+    totals: Counter = Counter()
+    for text in texts:
+        counts = Counter(_keyword_candidates(pipeline.tokenize(text)))
+        if not counts:
+            continue
+        weights = {w: (1 + np.log(c)) * model.idf.get(w, model.max_idf) for w, c in counts.items()}
+        norm = float(np.sqrt(sum(v * v for v in weights.values()))) or 1.0
+        for word, value in weights.items():
+            totals[word] += value / norm
+    if not totals:
+        return []
+    top = totals.most_common(limit)
+    best = top[0][1] or 1.0
+    return [(word, round(float(value / best), 4)) for word, value in top]
+
+
+# --- Analysis -------------------------------------------------------------------------------
 
 
 def text_analyse(*, text: str, agency=None) -> TextAnalysis:
-    tokens = pipeline.tokenize(text)
-    return TextAnalysis(
-        tokens=tokens,
-        search_text=" ".join(tokens),
-        keywords=text_keywords(tokens),
-        tags=[],
-    )
+    """Tokens, search text, keywords and 0–3 tags of a Thai text (never raises on odd input)."""
+    return texts_analyse(texts=[text], agency=agency)[0]
+
+
+def texts_analyse(*, texts: list[str], agency=None) -> list[TextAnalysis]:
+    """`text_analyse` for many texts at once (one classifier pass)."""
+    tokens = [pipeline.tokenize(text) for text in texts]
+    tags = tagger.predict(texts, tokens, agency=agency)
+    return [
+        TextAnalysis(
+            tokens=toks,
+            search_text=" ".join(pipeline.expand(toks)),
+            keywords=text_keywords(toks),
+            tags=[TagScore(slug=s, label=label, score=score) for s, label, score in text_tags],
+        )
+        for toks, text_tags in zip(tokens, tags, strict=True)
+    ]
 
 
 def search_text(text: str) -> str:
@@ -41,5 +109,125 @@ def search_text(text: str) -> str:
 
 
 def query_terms(query: str) -> list[str]:
-    """Tokens of a search query, tokenised exactly like stored search texts."""
-    return pipeline.content_words(pipeline.tokenize(query)) or pipeline.tokenize(query)
+    """Tokens of a search query, tokenised exactly like stored search texts (every term must
+    equal a whole token of a stored search_text)."""
+    tokens = pipeline.tokenize(query)
+    return list(dict.fromkeys(pipeline.content_words(tokens) or tokens))
+
+
+# --- Signatures and similar texts ------------------------------------------------------------
+
+
+@transaction.atomic
+def signature_update(*, kind: str, object_id: int, scope_id: int | None, text: str) -> None:
+    """Encode `text` once and store its vector + content words (an empty text removes it)."""
+    sig = similarity.signature(text)
+    if not sig.vector.any():
+        TextSignature.objects.filter(kind=kind, object_id=object_id).delete()
+        return
+    TextSignature.objects.update_or_create(
+        kind=kind,
+        object_id=object_id,
+        defaults={
+            "scope_id": scope_id,
+            "vector": encoder.to_bytes(sig.vector),
+            "content_tokens": sig.words,
+        },
+    )
+
+
+@transaction.atomic
+def signature_delete(*, kind: str, object_id: int) -> None:
+    TextSignature.objects.filter(kind=kind, object_id=object_id).delete()
+
+
+@dataclass
+class _Matrix:
+    version: tuple
+    ids: np.ndarray
+    vectors: np.ndarray
+    words: list[list[str]]
+
+
+_matrix_lock = threading.Lock()
+_matrices: dict[tuple[str, int | None], _Matrix] = {}
+PREFILTER = 40  # candidates re-scored with the full measure, taken by sentence cosine
+
+
+def _signatures_qs(kind: str, scope_id: int | None):
+    qs = TextSignature.objects.filter(kind=kind)
+    return qs.filter(scope_id=scope_id) if scope_id is not None else qs
+
+
+def _matrix(kind: str, scope_id: int | None) -> _Matrix:
+    """The stored vectors of (kind, scope) as one matrix, cached per process and rebuilt only
+    when the cheap version check (count, latest update) changes."""
+    qs = _signatures_qs(kind, scope_id)
+    stats = qs.aggregate(n=Count("id"), latest=Max("updated_at"), top=Max("id"))
+    version = (stats["n"], stats["latest"], stats["top"])
+    key = (kind, scope_id)
+    with _matrix_lock:
+        cached = _matrices.get(key)
+    if cached is not None and cached.version == version:
+        return cached
+    rows = list(qs.order_by("object_id").values_list("object_id", "vector", "content_tokens"))
+    if rows:
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        vectors = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype=np.float32)
+        vectors = vectors.reshape(len(rows), encoder.DIM)
+    else:
+        ids = np.zeros(0, dtype=np.int64)
+        vectors = np.zeros((0, encoder.DIM), dtype=np.float32)
+    built = _Matrix(version=version, ids=ids, vectors=vectors, words=[r[2] for r in rows])
+    with _matrix_lock:
+        _matrices[key] = built
+    return built
+
+
+def similar(
+    *,
+    kind: str,
+    text: str,
+    scope_id: int | None = None,
+    limit: int = 5,
+    exclude_ids=(),
+) -> list[tuple[int, float]]:
+    """Stored texts of `kind` (in `scope_id`, or all) that say the same idea as `text`:
+    [(object_id, score)] best first, only scores ≥ the tuned threshold. The query is encoded
+    once; stored texts are never re-encoded."""
+    limit = max(0, min(int(limit), 50))
+    if limit == 0 or not pipeline.normalise(text):
+        return []
+    query = similarity.signature(text)
+    if not query.vector.any():
+        return []
+    stored = _matrix(kind, scope_id)
+    if not len(stored.ids):
+        return []
+    cosines = stored.vectors @ query.vector
+    excluded = {int(i) for i in exclude_ids or ()}
+    if excluded:
+        cosines = np.where(np.isin(stored.ids, list(excluded)), -2.0, cosines)
+    count = min(len(cosines), PREFILTER + len(excluded))
+    candidates = np.argpartition(-cosines, count - 1)[:count]
+    query_word_vectors = similarity.word_vectors(query.words)
+    threshold = similarity.threshold()
+    results = []
+    for row in candidates:
+        if cosines[row] <= -2.0:
+            continue
+        other = similarity.Signature(vector=stored.vectors[row], words=stored.words[row])
+        value = similarity.combine(similarity.features(query, other, wa=query_word_vectors))
+        if value >= threshold:
+            results.append((int(stored.ids[row]), round(value, 4)))
+    results.sort(key=lambda item: (-item[1], item[0]))
+    return results[:limit]
+
+
+def similarity_score(a: str, b: str) -> tuple[float, bool]:
+    """(score 0..1, duplicate?) with the same measure and threshold as `similar`."""
+    if not pipeline.normalise(a) or not pipeline.normalise(b):
+        return 0.0, False
+    sig_a, sig_b = similarity.signatures([a, b])
+    value = round(similarity.score(sig_a, sig_b), 4)
+    return value, value >= similarity.threshold()

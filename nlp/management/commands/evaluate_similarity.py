@@ -1,0 +1,33 @@
+"""Same-idea accuracy and recall@1/@5 on a JSONL file of {"a", "b", "duplicate"} pairs."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from nlp import similarity, tagger
+
+
+class Command(BaseCommand):
+    help = 'Evaluate similar-idea detection on a JSONL file of {"a", "b", "duplicate"} lines.'
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+
+    def handle(self, *args, **options):
+        try:
+            rows = tagger.read_jsonl(options["file"])
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"cannot read {options['file']}: {exc}") from exc
+        pairs = [
+            {"a": str(r["a"]), "b": str(r["b"]), "duplicate": bool(r["duplicate"])}
+            for r in rows
+            if isinstance(r, dict) and {"a", "b", "duplicate"} <= set(r)
+        ]
+        if not pairs:
+            raise CommandError('no {"a", "b", "duplicate"} lines in the file')
+        result = similarity.evaluate(pairs)
+        self.stdout.write(
+            f"pairs: {result['pairs']} ({result['duplicates']} same idea), pool: {result['pool']} texts"
+        )
+        self.stdout.write(f"threshold: {result['threshold']:.2f}")
+        self.stdout.write(f"same-idea accuracy: {result['accuracy']:.3f}")
+        self.stdout.write(f"recall@1: {result['recall_at_1']:.3f}")
+        self.stdout.write(f"recall@5: {result['recall_at_5']:.3f}")

@@ -1,0 +1,30 @@
+"""Fit the similar-idea measure (weights + threshold) on labelled pairs; store nlp/data/similarity.json."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from nlp import similarity, tagger
+
+
+class Command(BaseCommand):
+    help = "Fit the same-idea measure on a JSONL file of {a, b, duplicate} pairs (tuning set only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "file", nargs="?", default=str(tagger.DATA_DIR / "similarity_pairs_train.jsonl")
+        )
+        parser.add_argument("--dry-run", action="store_true")
+
+    def handle(self, *args, **options):
+        try:
+            pairs = tagger.read_jsonl(options["file"])
+        except (OSError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        params = similarity.fit(pairs)
+        self.stdout.write(json.dumps(params, ensure_ascii=False))
+        if not options["dry_run"]:
+            similarity.PARAMS_PATH.write_text(
+                json.dumps(params, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+            similarity.params_set(params)
