@@ -1,4 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "plans"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.plans_index, name="index"),
+    path("staff/", views.staff_index, name="staff_index"),
+    path("staff/plans/<int:plan_id>/", views.staff_plan, name="staff_plan"),
+    path("staff/items/<int:item_id>/progress/", views.staff_item_progress, name="item_progress"),
+    path("staff/items/<int:item_id>/link/", views.staff_item_link, name="item_link"),
+    path(
+        "staff/items/<int:item_id>/unlink/<str:kind>/<int:target_id>/",
+        views.staff_item_unlink,
+        name="item_unlink",
+    ),
+    path(
+        "staff/<slug:agency_slug>/<int:fiscal_year>/evidence/",
+        views.evidence_page,
+        name="evidence",
+    ),
+    path("link/idea/<int:idea_id>/", views.link_idea, name="link_idea"),
+    path("<slug:agency_slug>/<int:fiscal_year>/", views.public_plan, name="public_plan"),
+]

@@ -1,0 +1,199 @@
+"""Writes for plans: linking citizen input to plan items, progress and its notifications.
+
+Views and the API check `plans.manage_plan` / `plans.link_to_plan` before calling these; the
+services check what the data must satisfy (same agency, nothing hidden) and keep the audit log.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from portal.services import audit_log
+
+from .models import PlanItem
+
+PROGRESS_STEP_NOTIFY = 25  # tell linked ideas' authors when progress crosses 25/50/75/100 %
+LINK_KINDS = ("idea", "workshop", "survey")
+
+# Idea statuses that follow the plan item when `follow_idea_status` is on.
+FOLLOW_FROM = {
+    PlanItem.Status.IN_PROGRESS: ("submitted", "under_review", "accepted"),
+    PlanItem.Status.COMPLETED: ("submitted", "under_review", "accepted", "in_progress"),
+}
+FOLLOW_TO = {PlanItem.Status.IN_PROGRESS: "in_progress", PlanItem.Status.COMPLETED: "implemented"}
+
+
+def _relation(item: PlanItem, kind: str):
+    if kind not in LINK_KINDS:
+        raise ValidationError("ประเภทการเชื่อมโยงไม่ถูกต้อง (invalid link kind)")
+    return {"idea": item.ideas, "workshop": item.workshops, "survey": item.surveys}[kind]
+
+
+def link_target(*, kind: str, target_id: int):
+    """The idea / workshop / survey with that id, or None."""
+    if kind == "idea":
+        from ideas.models import Idea
+
+        return Idea.objects.select_related("author", "agency").filter(pk=target_id).first()
+    if kind == "workshop":
+        from workshops.models import Workshop
+
+        return Workshop.objects.filter(pk=target_id).first()
+    if kind == "survey":
+        from surveys.models import SurveyPage
+
+        return SurveyPage.objects.filter(pk=target_id).first()
+    raise ValidationError("ประเภทการเชื่อมโยงไม่ถูกต้อง (invalid link kind)")
+
+
+def _plan_item_url(item: PlanItem) -> str:
+    return item.plan.get_absolute_url() + f"#item-{item.pk}"
+
+
+def _follow_response(item: PlanItem) -> str:
+    if item.status == PlanItem.Status.COMPLETED:
+        outcome = item.actual_outcome or item.expected_outcome
+        text = f"ข้อเสนอนี้ได้ดำเนินการแล้วในแผนพัฒนาปีงบประมาณ {item.plan.fiscal_year}: {item.title}"
+        return f"{text} ผลลัพธ์: {outcome}" if outcome else text
+    return f"ข้อเสนอนี้กำลังดำเนินการในแผนพัฒนาปีงบประมาณ {item.plan.fiscal_year}: {item.title}"
+
+
+def _follow_status(*, item: PlanItem, actor, ideas) -> set[int]:
+    """Move linked ideas along with the item; returns the ids of ideas whose status changed."""
+    from ideas.services import idea_status_change
+
+    changed: set[int] = set()
+    if not item.follow_idea_status or item.status not in FOLLOW_TO:
+        return changed
+    for idea in ideas:
+        if idea.status not in FOLLOW_FROM[item.status]:
+            continue
+        if not actor.has_perm("ideas.change_status", idea):
+            continue
+        idea_status_change(
+            idea=idea, actor=actor, status=FOLLOW_TO[item.status], response=_follow_response(item)
+        )
+        changed.add(idea.pk)
+    return changed
+
+
+def _notify_authors(*, item: PlanItem, ideas, text: str, skip: set[int] = frozenset()) -> int:
+    from ideas.services import notification_create
+
+    sent, seen = 0, set()
+    for idea in ideas:
+        if idea.pk in skip or idea.author_id is None or idea.author_id in seen:
+            continue
+        seen.add(idea.author_id)
+        if notification_create(user=idea.author, text=text, url=_plan_item_url(item)):
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def plan_item_link(*, item: PlanItem, actor, kind: str, target) -> bool:
+    """Link an idea, workshop or survey of the same agency to the item. False if already linked."""
+    relation = _relation(item, kind)
+    if target is None:
+        raise ValidationError("ไม่พบรายการที่จะเชื่อมโยง (target not found)")
+    if getattr(target, "agency_id", None) != item.plan.agency_id:
+        raise ValidationError(
+            "เชื่อมโยงได้เฉพาะข้อมูลของหน่วยงานเดียวกับแผน (target belongs to another agency)"
+        )
+    if kind == "idea" and target.status == "hidden":
+        raise ValidationError("ข้อเสนอที่ถูกซ่อนเชื่อมโยงกับแผนไม่ได้ (hidden idea)")
+    if relation.filter(pk=target.pk).exists():
+        return False
+    relation.add(target)
+    audit_log(
+        actor=actor,
+        action="plan.link",
+        target=item,
+        agency=item.plan.agency,
+        kind=kind,
+        target_id=target.pk,
+    )
+    if kind == "idea":
+        changed = _follow_status(item=item, actor=actor, ideas=[target])
+        _notify_authors(
+            item=item,
+            ideas=[target],
+            text=f"ข้อเสนอ “{target.title[:80]}” ของคุณถูกนำไปใช้ในแผนพัฒนา: {item.title[:120]}",
+            skip=changed,
+        )
+    return True
+
+
+@transaction.atomic
+def plan_item_unlink(*, item: PlanItem, actor, kind: str, target) -> bool:
+    relation = _relation(item, kind)
+    if target is None or not relation.filter(pk=target.pk).exists():
+        return False
+    relation.remove(target)
+    audit_log(
+        actor=actor,
+        action="plan.unlink",
+        target=item,
+        agency=item.plan.agency,
+        kind=kind,
+        target_id=target.pk,
+    )
+    return True
+
+
+@transaction.atomic
+def plan_item_progress_update(
+    *,
+    item: PlanItem,
+    actor,
+    status: str,
+    progress: int,
+    actual_outcome: str | None = None,
+    kpi_actual=None,
+) -> PlanItem:
+    """Record progress (completing means 100 %), then notify and let ideas follow."""
+    before = PlanItem.objects.select_for_update().get(pk=item.pk)
+    if status == PlanItem.Status.COMPLETED:
+        progress = 100
+    item.status = status
+    item.progress = progress
+    if actual_outcome is not None:
+        item.actual_outcome = actual_outcome
+    if kpi_actual is not None:
+        item.kpi_actual = kpi_actual
+    item.full_clean()
+    item.save()
+    audit_log(
+        actor=actor,
+        action="plan.progress",
+        target=item,
+        agency=item.plan.agency,
+        status=status,
+        progress=progress,
+    )
+    plan_item_after_change(
+        item=item, actor=actor, old_status=before.status, old_progress=before.progress
+    )
+    return item
+
+
+@transaction.atomic
+def plan_item_after_change(*, item: PlanItem, actor, old_status: str, old_progress: int) -> int:
+    """Tell linked ideas' authors what changed; returns how many notifications went out.
+
+    A status change (started, completed) always notifies; progress notifies when it crosses a
+    25 % step. With `follow_idea_status`, linked ideas move to in_progress / implemented
+    (their authors then hear it from the ideas app, with the official response).
+    """
+    status_changed = item.status != old_status
+    crossed = item.progress // PROGRESS_STEP_NOTIFY > old_progress // PROGRESS_STEP_NOTIFY
+    if not status_changed and not crossed:
+        return 0
+    ideas = list(item.ideas.select_related("author", "agency").exclude(status="hidden"))
+    if not ideas:
+        return 0
+    changed = _follow_status(item=item, actor=actor, ideas=ideas) if status_changed else set()
+    if item.status == PlanItem.Status.COMPLETED:
+        text = f"แผนที่มาจากข้อเสนอของคุณดำเนินการแล้วเสร็จ: {item.title[:120]}"
+    else:
+        text = f"ความคืบหน้าแผนที่มาจากข้อเสนอของคุณ: {item.title[:120]} ({item.progress}%)"
+    return _notify_authors(item=item, ideas=ideas, text=text, skip=changed)
