@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from portal.api_auth import api_user, require_user
@@ -142,7 +142,7 @@ def survey_respond(request, response: HttpResponse, survey_id: int, payload: Res
         raise HttpError(exc.status, exc.message) from exc
     if not user.is_authenticated:
         throttle.mark_answered(request, response, survey)
-    return 201, {"id": saved.pk, "survey": survey.pk, "submitted_at": saved.submitted_at}
+    return Status(201, {"id": saved.pk, "survey": survey.pk, "submitted_at": saved.submitted_at})
 
 
 @router.get("/surveys/{survey_id}/results")
