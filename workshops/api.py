@@ -4,7 +4,7 @@ import json
 from datetime import datetime
 
 from django.http import HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -85,7 +85,9 @@ def workshop_create(request, payload: WorkshopIn):
         )
     except ValueError as exc:
         raise HttpError(422, str(exc)) from exc
-    return 201, {"id": workshop.pk, "code": workshop.code, "join_url": _join_url(request, workshop)}
+    return Status(
+        201, {"id": workshop.pk, "code": workshop.code, "join_url": _join_url(request, workshop)}
+    )
 
 
 @router.get("/workshops", response=list[WorkshopListOut])

@@ -55,12 +55,20 @@ def workshop_join(request):
 def workshop_board(request, code: str):
     workshop, facilitator = _visible_workshop(request, code)
     live_available = channel_layer_available(get_channel_layer(), timeout=1.0)
+    campaigns = []
+    if facilitator:
+        from ideas.selectors import campaign_list
+
+        campaigns = [
+            {"id": c.pk, "title": c.title} for c in campaign_list(agency=workshop.agency.slug)
+        ]
     return render(
         request,
         "workshops/board.html",
         {
             "workshop": workshop,
             "facilitator": facilitator,
+            "campaigns": campaigns,
             "live_available": live_available,
             "needs_login": not workshop.allow_anonymous and not request.user.is_authenticated,
             "join_url": request.build_absolute_uri(workshop.get_absolute_url()),
