@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from portal.api_auth import api_user, require_user
@@ -234,7 +234,7 @@ def idea_create(request, payload: IdeaIn):
         )
     except IdeaError as error:
         _raise(error)
-    return 201, _idea_out(request, idea.pk)
+    return Status(201, _idea_out(request, idea.pk))
 
 
 @router.get("/ideas", response=IdeaPageOut)
@@ -326,7 +326,7 @@ def comment_create(request, idea_id: int, payload: CommentIn):
         comment = services.comment_create(idea=idea, author=user, body=payload.body, parent=parent)
     except IdeaError as error:
         _raise(error)
-    return 201, _comment_out(comment)
+    return Status(201, _comment_out(comment))
 
 
 @router.post("/ideas/{int:idea_id}/status", response=IdeaOut)
