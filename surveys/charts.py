@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass
 
-BAR_COLOURS = ["#0b5c8a", "#137ca8", "#2e9bc4", "#5fb4d6", "#8fcbe3"]
+BAR_COLOURS = ["#0b5c8a"]
+NEGATIVE, NEUTRAL, POSITIVE = "#b3261e", "#8a96a3", "#1f8a4c"
+LIKERT_COLOURS = [NEGATIVE, NEGATIVE, NEUTRAL, POSITIVE, POSITIVE]
+NPS_COLOURS = [NEGATIVE] * 7 + [NEUTRAL] * 2 + [POSITIVE] * 2
 
 
 @dataclass
@@ -27,6 +30,7 @@ def horizontal_bars(
     row_height: int = 26,
     suffix: str = "",
     max_value: float | None = None,
+    colours: list[str] | None = None,
 ) -> dict:
     """Rows of horizontal bars (good for long Thai labels); values shown at the bar end."""
     peak = max_value if max_value else max((v for _, v in items), default=0) or 1
@@ -46,7 +50,7 @@ def horizontal_bars(
                 height=row_height - 8,
                 text_x=round(label_width + bar_width + 6, 1),
                 text_y=y + row_height / 2 + 1,
-                colour=BAR_COLOURS[index % len(BAR_COLOURS)] if len(items) > 5 else BAR_COLOURS[0],
+                colour=colours[index] if colours else BAR_COLOURS[0],
             )
         )
     return {
@@ -58,12 +62,12 @@ def horizontal_bars(
 
 
 def trend_bars(
-    items: list[tuple[str, float | None]], *, target: float | None = None, width: int = 420
+    items: list[tuple[str, float | None]], *, target: float | None = None, width: int = 480
 ) -> dict:
     """Vertical bars for a % per fiscal year (0–100) with an optional dashed target line."""
-    height, top, bottom, left = 220, 20, 40, 40
+    height, top, bottom, left, right_margin = 220, 20, 40, 40, 90
     plot_h = height - top - bottom
-    slot = (width - left - 10) / max(len(items), 1)
+    slot = (width - left - right_margin) / max(len(items), 1)
     bars = []
     for index, (label, value) in enumerate(items):
         v = value or 0
@@ -79,7 +83,7 @@ def trend_bars(
                 width=round(slot * 0.6, 1),
                 height=round(bar_h, 1),
                 text_x=round(x + slot * 0.3, 1),
-                text_y=round(top + plot_h - bar_h - 5, 1),
+                text_y=round(top + plot_h - bar_h + 18 if bar_h > 24 else top + plot_h - 5, 1),
                 colour="#1f8a4c" if target is not None and v >= target else "#0b5c8a",
             )
         )
@@ -90,7 +94,8 @@ def trend_bars(
         "bars": bars,
         "axis_y": top + plot_h,
         "left": left,
-        "right": width - 10,
+        "right": width - right_margin,
+        "target_label_x": width - right_margin + 6,
         "label_y": top + plot_h + 18,
         "target": target,
         "target_y": target_y,

@@ -186,6 +186,14 @@ class Answer(models.Model):
     text = models.TextField(blank=True)
     keywords = models.JSONField(default=list, blank=True)
     tags = models.JSONField(default=list, blank=True)
+    promoted_idea = models.ForeignKey(
+        "ideas.Idea",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_answers",
+        verbose_name=_("ข้อเสนอที่สร้างจากคำตอบนี้"),
+    )
 
     class Meta:
         ordering = ["pk"]

@@ -245,7 +245,7 @@ def text_answers(survey: SurveyPage, fiscal_year=None, date_from=None, date_to=N
                 date_to=date_to,
             )
         )
-        .select_related("question", "response")
+        .select_related("question", "response", "promoted_idea")
         .order_by("-response__submitted_at", "-pk")
     )
 
@@ -256,4 +256,22 @@ def responses_for_export(survey: SurveyPage, fiscal_year=None, date_from=None, d
         .filter(period_q(fiscal_year=fiscal_year, date_from=date_from, date_to=date_to))
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.order_by("pk")))
         .order_by("submitted_at", "pk")
+    )
+
+
+def promote_campaigns(survey: SurveyPage) -> list:
+    """Idea campaigns of the survey's agency that a survey answer can be promoted into."""
+    from ideas.models import IdeaCampaignPage
+
+    return list(
+        IdeaCampaignPage.objects.live().filter(agency_id=survey.agency_id).order_by("title")
+    )
+
+
+def answer_for_idea(idea):
+    """The survey answer an idea was made from (or None), for "linked back to the survey"."""
+    return (
+        Answer.objects.filter(promoted_idea=idea)
+        .select_related("response__survey", "question")
+        .first()
     )

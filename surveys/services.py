@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.services import consent_record
+from portal.services import audit_log, consent_record
 
 from .models import Answer, Question, QuestionKind, SurveyPage, SurveyResponse
 
@@ -164,3 +164,61 @@ def survey_response_submit(
     )
     response.save(update_fields=["consent"])
     return response
+
+
+@transaction.atomic
+def answer_promote_to_idea(
+    *,
+    answer: Answer,
+    campaign,
+    actor,
+    title: str,
+    body: str = "",
+    personal_data_checked: bool,
+):
+    """Turn a free-text answer into an idea in a campaign of the survey's agency (staff only).
+
+    The idea is created by `ideas.services.idea_create` (origin "survey", no author: survey
+    answers are anonymous in public). Staff may edit the text to remove personal data first.
+    The answer keeps a link to the idea, so the idea can be traced back to the survey.
+    """
+    from ideas.services import IdeaError, idea_create
+
+    answer = (
+        Answer.objects.select_for_update().select_related("question", "response").get(pk=answer.pk)
+    )
+    survey = SurveyPage.objects.select_related("agency").get(pk=answer.response.survey_id)
+    if answer.question.kind != QuestionKind.TEXT or not answer.text:
+        raise SurveyInputError("นำเฉพาะคำตอบแบบข้อความมาสร้างข้อเสนอได้ (text answers only)")
+    if answer.promoted_idea_id is not None:
+        raise SurveyInputError("คำตอบนี้ถูกนำไปสร้างข้อเสนอแล้ว (answer already promoted)", status=409)
+    if not personal_data_checked:
+        raise SurveyInputError(
+            "กรุณายืนยันว่าตรวจแล้ว ข้อความไม่มีข้อมูลส่วนบุคคล (confirm personal data check)"
+        )
+    if campaign is None or campaign.agency_id != survey.agency_id:
+        raise SurveyInputError(
+            "กรุณาเลือกแคมเปญของหน่วยงานเดียวกับแบบสำรวจ (campaign of another agency)"
+        )
+    try:
+        idea = idea_create(
+            campaign=campaign,
+            author=None,
+            title=title,
+            body=body.strip() or answer.text,
+            consent=True,
+            origin="survey",
+        )
+    except IdeaError as exc:
+        raise SurveyInputError(str(exc), status=getattr(exc, "status", 422)) from exc
+    answer.promoted_idea = idea
+    answer.save(update_fields=["promoted_idea"])
+    audit_log(
+        actor=actor,
+        action="survey.answer_promoted",
+        target=answer,
+        agency=survey.agency,
+        idea_id=idea.pk,
+        survey_id=survey.pk,
+    )
+    return idea

@@ -14,4 +14,5 @@ urlpatterns = [
     ),
     path("<int:pk>/qr.<str:fmt>", views.qr_code, name="qr"),
     path("<int:pk>/poster.pdf", views.poster, name="poster"),
+    path("answers/<int:pk>/promote/", views.promote_answer, name="promote"),
 ]

@@ -1,20 +1,22 @@
 """HTML pages: answer a survey (on its Wagtail page), public list, staff list, results,
 exports and the QR poster. Views stay thin: services write, selectors read."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from portal.thai_dates import current_fiscal_year
 
 from . import charts, exports, selectors, throttle
 from .forms import ResultsFilterForm
-from .models import LIKERT_ANCHORS, QuestionKind, SurveyPage
-from .services import SurveyInputError, survey_response_submit
+from .models import LIKERT_ANCHORS, Answer, QuestionKind, SurveyPage
+from .services import SurveyInputError, answer_promote_to_idea, survey_response_submit
 
 LONG_SURVEY = 5  # show a progress indicator from this many questions
 
@@ -143,9 +145,10 @@ def _chart_for(question: dict) -> dict | None:
         return None
     if question["kind"] == QuestionKind.LIKERT5:
         items = [(f"{k} {LIKERT_ANCHORS[int(k)]}", v) for k, v in counts.items()]
-    else:
-        items = list(counts.items())
-    return charts.horizontal_bars(items)
+        return charts.horizontal_bars(items, colours=charts.LIKERT_COLOURS)
+    if question["kind"] == QuestionKind.NPS:
+        return charts.horizontal_bars(list(counts.items()), colours=charts.NPS_COLOURS)
+    return charts.horizontal_bars(list(counts.items()))
 
 
 @login_required
@@ -188,6 +191,7 @@ def results(request, pk: int):
     )
     query = request.GET.copy()
     query.pop("page", None)
+    can_promote = request.user.has_perm("surveys.promote_answer", survey)
     return render(
         request,
         "surveys/results.html",
@@ -200,7 +204,8 @@ def results(request, pk: int):
             "trend_chart": trend_chart,
             "text_page": text_page,
             "query": query.urlencode(),
-            "can_promote": request.user.has_perm("surveys.promote_answer", survey),
+            "can_promote": can_promote,
+            "campaigns": selectors.promote_campaigns(survey) if can_promote else [],
         },
     )
 
@@ -244,3 +249,33 @@ def poster(request, pk: int):
     response = HttpResponse(poster_pdf(survey, request), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="survey-{survey.pk}-poster.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def promote_answer(request, pk: int):
+    """Staff turn a free-text answer into an idea (then back to the results page)."""
+    answer = get_object_or_404(Answer.objects.select_related("response"), pk=pk)
+    survey = _staff_survey(request, answer.response.survey_id, "surveys.promote_answer")
+    from ideas.models import IdeaCampaignPage
+
+    campaign = IdeaCampaignPage.objects.filter(
+        pk=request.POST.get("campaign") or 0, agency_id=survey.agency_id
+    ).first()
+    try:
+        idea = answer_promote_to_idea(
+            answer=answer,
+            campaign=campaign,
+            actor=request.user,
+            title=request.POST.get("title", ""),
+            body=request.POST.get("body", ""),
+            personal_data_checked=request.POST.get("checked") == "on",
+        )
+    except SurveyInputError as exc:
+        messages.error(request, thai_part(exc.message))
+    else:
+        messages.success(request, _("สร้างข้อเสนอ “%(title)s” จากคำตอบแล้ว") % {"title": idea.title})
+    back = request.POST.get("next", "")
+    if not back.startswith(f"/surveys/{survey.pk}/results/"):
+        back = f"/surveys/{survey.pk}/results/"
+    return redirect(back + "#answer-" + str(answer.pk))
