@@ -9,6 +9,7 @@ from portal.permissions import agencies_with_role
 from .models import ImprovementPlan, PlanItem
 
 ACTIVE_ITEM = ~Q(status=PlanItem.Status.CANCELLED)
+ACTIVE_PLAN_ITEM = ~Q(items__status=PlanItem.Status.CANCELLED)  # in aggregates over plans
 
 
 def published_plans():
@@ -18,8 +19,8 @@ def published_plans():
 def public_plan_index() -> list[dict]:
     """Agencies with published plans: [{"agency", "plans": [{"fiscal_year", "url", ...}]}]."""
     plans = published_plans().annotate(
-        item_count=Count("items", filter=ACTIVE_ITEM, distinct=True),
-        avg_progress=Avg("items__progress", filter=ACTIVE_ITEM),
+        item_count=Count("items", filter=ACTIVE_PLAN_ITEM, distinct=True),
+        avg_progress=Avg("items__progress", filter=ACTIVE_PLAN_ITEM),
     )
     grouped: dict[int, dict] = {}
     for plan in plans.order_by("agency__name", "-fiscal_year"):
@@ -122,8 +123,8 @@ def staff_plans(user):
         ImprovementPlan.objects.filter(agency__in=managed_agencies(user))
         .select_related("agency")
         .annotate(
-            item_count=Count("items", filter=ACTIVE_ITEM, distinct=True),
-            avg_progress=Avg("items__progress", filter=ACTIVE_ITEM),
+            item_count=Count("items", filter=ACTIVE_PLAN_ITEM, distinct=True),
+            avg_progress=Avg("items__progress", filter=ACTIVE_PLAN_ITEM),
         )
         .order_by("agency__name", "-fiscal_year")
     )
