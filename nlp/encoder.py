@@ -36,7 +36,9 @@ def model():
 
 
 def prepare(text: str) -> str:
-    return pipeline.normalise(text)[:MAX_CHARS]
+    """Normalised text to encode; "" when it has no letters or digits (emoji, punctuation)."""
+    text = pipeline.normalise(text)[:MAX_CHARS]
+    return text if pipeline.has_word(text) else ""
 
 
 def _key(text: str) -> str:

@@ -62,6 +62,7 @@ SERVICE_WORDS = frozenset(
         "บัตรทอง",
         "สิทธิบัตรทอง",
         "ไฟส่องสว่าง",
+        "ราวจับ",
         "ไฟถนน",
         "ทางม้าลาย",
         "ฟุตบาท",
@@ -119,6 +120,9 @@ def dictionary_reset() -> None:
     with _dictionary_lock:
         _dictionary = None
     _subtokens.cache_clear()
+    from .tagger import tags_cache_reset
+
+    tags_cache_reset()
 
 
 def normalise(text: str) -> str:
@@ -172,6 +176,11 @@ def stopwords() -> frozenset[str]:
 
 def _is_word(token: str) -> bool:
     return bool(_WORD_CHAR.search(token))
+
+
+def has_word(text: str) -> bool:
+    """Does the text contain any letter or digit (not only emoji, punctuation, spaces)?"""
+    return bool(_WORD_CHAR.search(text or ""))
 
 
 def tokenize(text: str) -> list[str]:

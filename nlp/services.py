@@ -196,7 +196,7 @@ def similar(
     [(object_id, score)] best first, only scores ≥ the tuned threshold. The query is encoded
     once; stored texts are never re-encoded."""
     limit = max(0, min(int(limit), 50))
-    if limit == 0 or not pipeline.normalise(text):
+    if limit == 0 or not pipeline.has_word(text):
         return []
     query = similarity.signature(text)
     if not query.vector.any():
@@ -226,7 +226,7 @@ def similar(
 
 def similarity_score(a: str, b: str) -> tuple[float, bool]:
     """(score 0..1, duplicate?) with the same measure and threshold as `similar`."""
-    if not pipeline.normalise(a) or not pipeline.normalise(b):
+    if not pipeline.has_word(a) or not pipeline.has_word(b):
         return 0.0, False
     sig_a, sig_b = similarity.signatures([a, b])
     value = round(similarity.score(sig_a, sig_b), 4)

@@ -6,6 +6,7 @@ once per process (retrained on first use when the file is missing or from anothe
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -201,11 +202,7 @@ def bundle_reset(new: TaggerBundle | None = None) -> None:
         _bundle = new
 
 
-# --- Tags from the database (per process, refreshed every minute or on change) ---------------
-
-_TAGS_TTL = 60.0
-_tags_lock = threading.Lock()
-_tags_cache: dict = {}
+# --- Tags from the database (one small query per call; keyword tokenising is memoised) ------
 
 
 @dataclass(frozen=True)
@@ -215,23 +212,23 @@ class TagInfo:
     keywords: tuple[tuple[str, ...], ...]  # each keyword as its token sequence
 
 
+@functools.lru_cache(maxsize=4096)
+def _keyword_tokens(keyword: str) -> tuple[str, ...]:
+    return tuple(pipeline.tokenize(keyword))
+
+
 def tags_cache_reset() -> None:
-    with _tags_lock:
-        _tags_cache.clear()
+    """Keywords are re-tokenised after the dictionary or a tag changes."""
+    _keyword_tokens.cache_clear()
 
 
 def active_tags(agency=None) -> list[TagInfo]:
     """Active portal-wide tags plus the agency's own (an agency tag overrides the same slug)."""
-    agency_id = getattr(agency, "pk", agency)
-    now = time.monotonic()
-    with _tags_lock:
-        hit = _tags_cache.get(agency_id)
-        if hit and now - hit[0] < _TAGS_TTL:
-            return hit[1]
     from django.db.models import Q
 
     from .models import Tag
 
+    agency_id = getattr(agency, "pk", agency)
     query = Q(agency__isnull=True)
     if agency_id:
         query |= Q(agency_id=agency_id)
@@ -245,13 +242,10 @@ def active_tags(agency=None) -> list[TagInfo]:
             by_slug.pop(slug, None)
             continue
         sequences = tuple(
-            seq for seq in (tuple(pipeline.tokenize(k)) for k in keywords or []) if seq
+            seq for seq in (_keyword_tokens(str(k)) for k in keywords or [] if k) if seq
         )
         by_slug[slug] = TagInfo(slug=slug, label=label, keywords=sequences)
-    tags = list(by_slug.values())
-    with _tags_lock:
-        _tags_cache[agency_id] = (now, tags)
-    return tags
+    return list(by_slug.values())
 
 
 def _contains(tokens: list[str], sequence: tuple[str, ...]) -> bool:
