@@ -182,3 +182,45 @@ def test_qr_and_poster(client, answered, make_member):
     assert b"<svg" in svg.content
     pdf = client.get(f"/surveys/{answered.pk}/poster.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_wagtail_admin_can_create_survey_with_questions(client, home_page, agency_factory):
+    from django.contrib.auth import get_user_model
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    from cms.services import agency_page_ensure
+
+    agency = agency_factory(slug="wt")
+    parent = agency_page_ensure(agency=agency)
+    admin = get_user_model().objects.create_superuser(email="wt@example.com", password="x")
+    client.force_login(admin)
+    data = nested_form_data(
+        {
+            "title": "สำรวจความพึงพอใจงานทะเบียน",
+            "slug": "registry",
+            "intro": "ใช้เวลา 1 นาที",
+            "service_point": "งานทะเบียน",
+            "allow_anonymous": True,
+            "target_satisfaction_pct": "85",
+            "thank_you_text": "ขอบคุณ",
+            "questions": inline_formset(
+                [
+                    {"kind": "likert5", "text": "พอใจความรวดเร็วไหม", "required": True},
+                    {"kind": "single", "text": "มาติดต่อเรื่องใด", "choices_text": "ย้ายเข้า\nย้ายออก"},
+                ]
+            ),
+            "action-publish": "publish",
+        }
+    )
+    url = f"/cms-admin/pages/add/surveys/surveypage/{parent.pk}/"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    survey = SurveyPage.objects.get(slug="registry")
+    assert survey.agency == agency and survey.live
+    assert [q.kind for q in survey.questions.order_by("sort_order")] == ["likert5", "single"]
+    # a choice question with one choice is refused with a Thai message
+    data["slug"] = "registry-2"
+    data["questions-1-choices_text"] = "ย้ายเข้า"
+    bad = client.post(url, data)
+    assert bad.status_code == 200
+    assert "อย่างน้อย 2 ตัวเลือก" in bad.content.decode()
