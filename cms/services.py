@@ -8,11 +8,27 @@ from .models import AgencyPage, HomePage
 HOME_TITLE = "ร่วมคิด"
 
 
+def _root_page_ensure() -> Page:
+    """Wagtail's tree root and default locale (normally made by Wagtail's migrations; a database
+    flushed by transactional tests or restored from a partial dump may lack them)."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(title="Root", slug="root")
+    return root
+
+
 @transaction.atomic
 def home_page_ensure() -> HomePage:
     """The Thai home page, set as the default site's root (replaces Wagtail's welcome page)."""
     home = HomePage.objects.first()
-    root = Page.get_first_root_node()
+    root = _root_page_ensure()
     if home is None:
         home = HomePage(
             title=HOME_TITLE,

@@ -50,3 +50,14 @@ def test_page_tree_rules():
 
 def test_wagtail_admin_login_page(client):
     assert client.get("/cms-admin/login/").status_code == 200
+
+
+def test_home_page_ensure_rebuilds_a_flushed_tree():
+    from wagtail.models import Locale, Page
+
+    Site.objects.all().delete()
+    Page.objects.all().delete()
+    Locale.objects.all().delete()
+    home = home_page_ensure()
+    assert home.get_parent().is_root()
+    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
