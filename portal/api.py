@@ -103,6 +103,7 @@ def agencies(request):
 
 
 def _register_app_routers() -> None:
+    from assessments.api import router as assessments_router
     from ideas.api import router as ideas_router
     from nlp.api import router as nlp_router
     from plans.api import router as plans_router
@@ -113,6 +114,7 @@ def _register_app_routers() -> None:
 
     for router in (nlp_router, ideas_router, workshops_router, surveys_router, plans_router):
         api.add_router("/", router)
+    api.add_router("/", assessments_router)
     api.add_router("/", me_router)
 
 

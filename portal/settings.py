@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "workshops",
     "surveys",
     "plans",
+    "assessments",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

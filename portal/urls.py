@@ -23,6 +23,7 @@ urlpatterns = [
     path("workshops/", include("workshops.urls")),
     path("surveys/", include("surveys.urls")),
     path("plans/", include("plans.urls")),
+    path("assessments/", include("assessments.urls")),
 ]
 
 if settings.DEBUG:

@@ -5,7 +5,14 @@ from django.core.management.base import BaseCommand
 from portal import demo
 
 # Apps add their demo content in this order (later apps link to earlier apps' records).
-APP_SEEDERS = ["nlp.demo", "ideas.demo", "workshops.demo", "surveys.demo", "plans.demo"]
+APP_SEEDERS = [
+    "nlp.demo",
+    "ideas.demo",
+    "workshops.demo",
+    "surveys.demo",
+    "plans.demo",
+    "assessments.demo",
+]
 
 
 class Command(BaseCommand):
