@@ -243,15 +243,20 @@ def similar_ideas(
 ) -> list[dict]:
     """Visible ideas like `text`: [{"id", "title", "score", "url"}] best first.
 
-    Scores and the threshold come from `nlp.services.similar` (empty until it exists).
+    Scores (0..1) and the duplicate threshold come from `nlp.services.similar`.
     """
-    from nlp import services as nlp_services
+    from nlp.services import similar
 
-    similar = getattr(nlp_services, "similar", None)
-    if similar is None or not text.strip():
+    if not text.strip():
         return []
     limit = max(1, min(int(limit), SIMILAR_LIMIT_MAX))
-    pairs = similar(kind="idea", text=text, scope_id=campaign_id, limit=limit + 1)
+    pairs = similar(
+        kind="idea",
+        text=text,
+        scope_id=campaign_id,
+        limit=limit + 5,  # room for hidden ideas, filtered out below
+        exclude_ids=[exclude_id] if exclude_id else (),
+    )
     scores = {int(idea_id): float(score) for idea_id, score in pairs if idea_id != exclude_id}
     if not scores:
         return []

@@ -17,6 +17,6 @@ def idea_analyse(idea_id: int) -> None:
     text = f"{idea.title}\n{idea.body}"
     analysis = nlp_services.text_analyse(text=text, agency=idea.agency)
     idea_analysis_store(idea_id=idea.pk, analysis=analysis)
-    signature_update = getattr(nlp_services, "signature_update", None)
-    if signature_update is not None:
-        signature_update(kind="idea", object_id=idea.pk, scope_id=idea.campaign_id, text=text)
+    nlp_services.signature_update(
+        kind="idea", object_id=idea.pk, scope_id=idea.campaign_id, text=text
+    )

@@ -316,3 +316,38 @@ def test_similar_endpoint_validates_and_shapes(client, campaign, make_idea):
     assert isinstance(rows, list)
     for row in rows:
         assert set(row) == {"id", "title", "score", "url"}
+
+
+def test_similar_finds_the_same_idea_and_skips_hidden(
+    client, campaign, make_member, django_capture_on_commit_callbacks
+):
+    from ideas.services import idea_create
+
+    def create(title, body):
+        with django_capture_on_commit_callbacks(execute=True):  # analysis + signature task
+            return idea_create(
+                campaign=campaign, author=UserFactory(), title=title, body=body, consent=True
+            )
+
+    booking = create("ระบบนัดหมายออนไลน์", "อยากให้มีระบบนัดหมายออนไลน์ จะได้ไม่ต้องมารอคิวตั้งแต่เช้ามืด")
+    create("ไฟส่องสว่างในซอยดับ", "ซอยหลังตลาดมืดมาก ไฟทางดับหลายดวง เดินกลับบ้านไม่ปลอดภัย")
+    payload = {
+        "title": "อยากให้มีระบบนัดหมายออนไลน์",
+        "body": "จะได้ไม่ต้องมารอคิวที่โรงพยาบาลตั้งแต่เช้า",
+        "campaign": campaign.pk,
+        "limit": 5,
+    }
+    rows = _post(client, "/api/v1/ideas/similar", payload).json()
+    assert [row["id"] for row in rows] == [booking.pk]
+    assert 0 < rows[0]["score"] <= 1
+    assert rows[0]["url"] == f"http://testserver/ideas/{booking.pk}/"
+
+    panel = client.get(
+        "/ideas/similar/",
+        {"title": payload["title"], "body": payload["body"], "campaign": campaign.pk},
+    )
+    assert "มีคนเสนอคล้ายกันแล้ว" in panel.content.decode()
+
+    moderator = make_member(Role.MODERATOR, agency=campaign.agency)
+    services.idea_status_change(idea=booking, actor=moderator, status="hidden", response="")
+    assert _post(client, "/api/v1/ideas/similar", payload).json() == []
