@@ -1,67 +1,76 @@
-"""The settings module switches backends by environment alone."""
+"""The settings module switches backends by environment alone.
 
-import os
-import subprocess
-import sys
+Each case executes `portal/settings.py` afresh as an isolated module with a given environment
+(no Django start-up needed), so the live settings of the test run are untouched.
+"""
 
+import importlib.util
+from pathlib import Path
+
+import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
-SNIPPET = (
-    "import django, json; from django.conf import settings; django.setup(); "
-    "print(json.dumps([settings.DATABASES['default']['ENGINE'], "
-    "settings.CHANNEL_LAYERS['default']['BACKEND'], settings.CACHES['default']['BACKEND'], "
-    "settings.TASKS['default']['BACKEND'], settings.DEBUG]))"
+SETTINGS_FILE = Path(__file__).resolve().parents[2] / "portal" / "settings.py"
+CONTROLLED = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "TASKS_BACKEND",
+    "DEBUG",
+    "SECRET_KEY",
+    "LINE_CHANNEL_ID",
+    "LINE_CHANNEL_SECRET",
+    "OIDC_SERVER_URL",
+    "OIDC_CLIENT_ID",
+    "ALLOWED_HOSTS",
+    "SECURE_COOKIES",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_SSL_REDIRECT",
 )
 
 
-def _settings_with(env: dict) -> list:
-    import json
+@pytest.fixture
+def load_settings(monkeypatch):
+    def load(**env):
+        for name in CONTROLLED:
+            monkeypatch.delenv(name, raising=False)
+        env.setdefault("SECRET_KEY", "x")
+        for name, value in env.items():
+            if value is not None:
+                monkeypatch.setenv(name, value)
+        spec = importlib.util.spec_from_file_location("settings_probe", SETTINGS_FILE)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
 
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "TASKS_BACKEND", "DEBUG"}
-    }
-    clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "SECRET_KEY": "x", **env})
-    output = subprocess.run(
-        [sys.executable, "-c", SNIPPET], env=clean, capture_output=True, text=True, check=True
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
-def test_defaults_need_nothing_running():
-    engine, layer, cache, tasks, debug = _settings_with({})
-    assert engine == "django.db.backends.sqlite3"
-    assert layer == "channels.layers.InMemoryChannelLayer"
-    assert cache.endswith("LocMemCache")
-    assert tasks.endswith("ImmediateBackend")
-    assert debug is False
+    return load
 
 
-def test_database_and_redis_urls_switch_backends():
-    engine, layer, cache, tasks, _debug = _settings_with(
-        {
-            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
-            "REDIS_URL": "redis://127.0.0.1:6379/0",
-        }
+def test_defaults_need_nothing_running(load_settings):
+    probe = load_settings()
+    assert probe.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert probe.CHANNEL_LAYERS["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"
+    assert probe.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    assert probe.TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
+    assert probe.DEBUG is False
+
+
+def test_database_and_redis_urls_switch_backends(load_settings):
+    probe = load_settings(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
-    assert engine == "django.db.backends.postgresql"
-    assert layer == "channels_redis.core.RedisChannelLayer"
-    assert cache.endswith("RedisCache")
-    assert tasks.endswith("DatabaseBackend")
+    assert probe.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    assert probe.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert probe.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    assert probe.TASKS["default"]["BACKEND"].endswith("DatabaseBackend")
 
 
-def test_production_refuses_to_start_without_secret_key():
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+def test_production_refuses_to_start_without_secret_key(load_settings):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        load_settings(SECRET_KEY=None)
+    demo = load_settings(SECRET_KEY=None, DEBUG="1")
+    assert demo.SECRET_KEY == demo.DEMO_SECRET_KEY
 
 
 def test_thai_first_settings():
@@ -70,30 +79,32 @@ def test_thai_first_settings():
     assert [code for code, _ in settings.LANGUAGES] == ["th", "en"]
 
 
-SOCIAL_SNIPPET = (
-    "import django, json; from django.conf import settings; django.setup(); "
-    "print(json.dumps(sorted(settings.SOCIALACCOUNT_PROVIDERS)))"
-)
+def test_social_login_providers_only_when_configured(load_settings):
+    assert load_settings().SOCIALACCOUNT_PROVIDERS == {}
+    line = load_settings(LINE_CHANNEL_ID="123", LINE_CHANNEL_SECRET="s")
+    assert list(line.SOCIALACCOUNT_PROVIDERS) == ["line"]
+    assert "allauth.socialaccount.providers.line" in line.INSTALLED_APPS
+    oidc = load_settings(OIDC_SERVER_URL="https://id.example", OIDC_CLIENT_ID="c")
+    assert list(oidc.SOCIALACCOUNT_PROVIDERS) == ["openid_connect"]
 
 
-def _providers(env: dict) -> list:
-    import json
+def test_check_deploy_has_no_warnings_with_production_environment(load_settings, settings):
+    """`manage.py check --deploy` with the values production environment variables produce."""
+    from django.core.management import call_command
 
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("LINE_", "OIDC_"))}
-    clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "SECRET_KEY": "x", **env})
-    output = subprocess.run(
-        [sys.executable, "-c", SOCIAL_SNIPPET],
-        env=clean,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
-def test_social_login_providers_only_when_configured():
-    assert _providers({}) == []
-    assert _providers({"LINE_CHANNEL_ID": "123", "LINE_CHANNEL_SECRET": "s"}) == ["line"]
-    assert _providers({"OIDC_SERVER_URL": "https://id.example", "OIDC_CLIENT_ID": "c"}) == [
-        "openid_connect"
-    ]
+    production = load_settings(
+        SECRET_KEY="k8Gq2v-production-like-secret-9fQz1xL0pWm3nR7tY5uJ4bV6cH2dS8aE",
+        ALLOWED_HOSTS="ruamkid.example.go.th",
+        SECURE_COOKIES=None,
+        SECURE_HSTS_SECONDS=None,
+        SECURE_SSL_REDIRECT=None,
+    )
+    for name in dir(production):
+        if name.isupper() and name.startswith(
+            ("SECURE_", "SESSION_COOKIE", "CSRF_COOKIE", "X_FRAME", "SECRET_KEY", "DEBUG")
+        ):
+            setattr(settings, name, getattr(production, name))
+    settings.ALLOWED_HOSTS = production.ALLOWED_HOSTS
+    settings.SILENCED_SYSTEM_CHECKS = production.SILENCED_SYSTEM_CHECKS
+    assert production.SECURE_SSL_REDIRECT and production.SESSION_COOKIE_SECURE
+    call_command("check", deploy=True, fail_level="WARNING")
