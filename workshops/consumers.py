@@ -7,18 +7,23 @@ drops events it already has (`seq <= self.last_seq`), so replays and live delive
 duplicate or reorder.
 """
 
+import asyncio
 import json
 import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.core.cache import cache
 
 from . import selectors, services
 from .models import Workshop
 
 RATE_CAPACITY = 20  # ops per connection in a burst...
 RATE_REFILL_PER_SECOND = 2.0  # ...refilled at 20 per 10 seconds
+# Presence lists are O(participants): broadcast at most one immediately and one trailing update
+# per interval and workshop (coordinated through the shared cache, so across processes too).
+PRESENCE_INTERVAL = 1.0
 
 
 class TokenBucket:
@@ -240,6 +245,24 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(message)
 
     async def _broadcast_presence(self):
+        key = f"workshops:presence:{self.workshop_id}"
+        try:
+            if await cache.aadd(key, 1, timeout=PRESENCE_INTERVAL):
+                await self._send_presence()
+            elif await cache.aadd(key + ":trailing", 1, timeout=PRESENCE_INTERVAL * 2):
+                asyncio.get_running_loop().create_task(self._trailing_presence(key))
+        except Exception:  # cache down: fall back to an immediate update
+            await self._send_presence()
+
+    async def _trailing_presence(self, key):
+        await asyncio.sleep(PRESENCE_INTERVAL)
+        try:
+            await cache.adelete(key + ":trailing")
+            await self._send_presence()
+        except Exception:  # best effort; the next state carries presence too
+            return
+
+    async def _send_presence(self):
         participants = await database_sync_to_async(selectors.participants_list)(
             Workshop(pk=self.workshop_id)
         )

@@ -260,6 +260,12 @@ def _require_own(note: Note, actor: Actor) -> None:
         raise OpError("forbidden", "แก้ไขได้เฉพาะโน้ตของตนเอง (only your own notes)")
 
 
+def _search_text(text: str) -> str:
+    from nlp.services import search_text
+
+    return search_text(text)
+
+
 def note_dict(note: Note) -> dict:
     return {
         "id": note.pk,
@@ -293,13 +299,11 @@ def _op_note_add(ws, actor, payload):
         raise OpError("invalid", "คอลัมน์ไม่ถูกต้อง (column must be a short string)")
     x = _number(payload.get("x", 0), field="x")
     y = _number(payload.get("y", 0), field="y")
-    from nlp.services import search_text
-
     note = Note.objects.create(
         workshop=ws,
         author=actor.participant,
         text=text,
-        search_text=search_text(text),
+        search_text=payload.get("_search_text") or _search_text(text),
         column=column.strip(),
         phase_index=ws.phase_index,
         x=x,
@@ -312,10 +316,8 @@ def _op_note_edit(ws, actor, payload):
     note = _note(ws, payload.get("note_id"))
     _require_own(note, actor)
     text = _text(payload.get("text"), field="text", max_chars=MAX_NOTE_CHARS)
-    from nlp.services import search_text
-
     note.text = text
-    note.search_text = search_text(text)
+    note.search_text = payload.get("_search_text") or _search_text(text)
     note.save(update_fields=["text", "search_text", "updated_at"])
     return note_dict(note)
 
@@ -516,6 +518,11 @@ def workshop_op(
         raise OpError("forbidden", "เฉพาะกระบวนกรเท่านั้น (facilitator only)")
     if actor.participant is None:
         raise OpError("forbidden", "กรุณาเข้าร่วมก่อน (join first)")
+    if op in ("note.add", "note.edit") and isinstance(payload.get("text"), str):
+        # Tokenising Thai is the slow part: do it before taking the workshop's lock.
+        from nlp.services import search_text
+
+        payload = {**payload, "_search_text": search_text(payload["text"].strip())}
     ws = _lock_and_allocate(workshop_id)
     if not actor.facilitator:
         if not ws.board_open:

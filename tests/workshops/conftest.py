@@ -46,17 +46,17 @@ class Client:
     async def send(self, message):
         await self.ws.send_json_to(message)
 
-    async def recv_raw(self, timeout=10):
+    async def recv_raw(self, timeout=30):
         return await self.ws.receive_json_from(timeout=timeout)
 
-    async def recv(self, timeout=10):
+    async def recv(self, timeout=30):
         """Next message that is not a presence update."""
         while True:
             message = await self.recv_raw(timeout)
             if message["type"] != "presence":
                 return message
 
-    async def recv_type(self, kind, timeout=10):
+    async def recv_type(self, kind, timeout=30):
         """Next message of that type, skipping presence updates."""
         while True:
             message = await self.recv_raw(timeout)
@@ -121,3 +121,10 @@ def db(fn, *args, **kwargs):
 @database_sync_to_async
 def user_token(**user_kwargs):
     return api_token_create(user=UserFactory(**user_kwargs))
+
+
+@pytest.fixture(autouse=True)
+def _quick_presence(monkeypatch):
+    from workshops import consumers
+
+    monkeypatch.setattr(consumers, "PRESENCE_INTERVAL", 0.05)
