@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -154,3 +155,39 @@ class PlanItem(models.Model):
             errors["progress"] = _("รายการที่แล้วเสร็จต้องมีความก้าวหน้า 100%")
         if errors:
             raise ValidationError(errors)
+
+
+class EvidenceExport(models.Model):
+    """A PDF/XLSX evidence pack generated in the background (large agency-years)."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "XLSX"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("รอคิว")
+        RUNNING = "running", _("กำลังจัดทำ")
+        DONE = "done", _("เสร็จแล้ว")
+        FAILED = "failed", _("ไม่สำเร็จ")
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="evidence_exports")
+    fiscal_year = models.PositiveIntegerField()
+    format = models.CharField(max_length=4, choices=Format.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=120, blank=True)
+    file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ไฟล์ชุดหลักฐาน")
+        verbose_name_plural = _("ไฟล์ชุดหลักฐาน")
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.fiscal_year} {self.format} ({self.status})"

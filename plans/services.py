@@ -197,3 +197,71 @@ def plan_item_after_change(*, item: PlanItem, actor, old_status: str, old_progre
     else:
         text = f"ความคืบหน้าแผนที่มาจากข้อเสนอของคุณ: {item.title[:120]} ({item.progress}%)"
     return _notify_authors(item=item, ideas=ideas, text=text, skip=changed)
+
+
+# --- evidence packs in the background ---------------------------------------------------------
+
+
+def _export_step(export, progress: int, step: str) -> None:
+    from .models import EvidenceExport
+
+    EvidenceExport.objects.filter(pk=export.pk).update(progress=progress, step=step)
+
+
+def evidence_export_request(*, agency, fiscal_year: int, fmt: str, actor):
+    """Queue a PDF/XLSX evidence pack; the page polls its progress. Audited like a download."""
+    from .models import EvidenceExport
+    from .tasks import evidence_export_run
+
+    if fmt not in EvidenceExport.Format.values:
+        raise ValidationError("รูปแบบไฟล์ไม่ถูกต้อง (invalid format)")
+    export = EvidenceExport.objects.create(
+        agency=agency, fiscal_year=fiscal_year, format=fmt, requested_by=actor, step="รอคิว"
+    )
+    audit_log(
+        actor=actor,
+        action="evidence.export",
+        target=f"evidence:{agency.slug}:{fiscal_year}",
+        agency=agency,
+        format=fmt,
+        fiscal_year=fiscal_year,
+        background=True,
+    )
+    transaction.on_commit(lambda: evidence_export_run.enqueue(export.pk))
+    return export
+
+
+def evidence_export_generate(*, export_id: int) -> None:
+    """Run by the task: build the pack, render it, store the file; progress along the way."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from . import evidence, exports
+    from .models import EvidenceExport
+
+    export = EvidenceExport.objects.select_related("agency").filter(pk=export_id).first()
+    if export is None or export.status == EvidenceExport.Status.DONE:
+        return
+    EvidenceExport.objects.filter(pk=export.pk).update(status=EvidenceExport.Status.RUNNING)
+    try:
+        _export_step(export, 10, "กำลังนับข้อมูลการมีส่วนร่วม")
+        pack = evidence.evidence_pack(agency=export.agency, fiscal_year=export.fiscal_year)
+        _export_step(export, 50, "กำลังจัดทำไฟล์")
+        if export.format == EvidenceExport.Format.PDF:
+            content = exports.evidence_pdf(pack)
+        else:
+            rows = evidence.idea_rows(agency=export.agency, fiscal_year=export.fiscal_year)
+            content = exports.evidence_xlsx(pack, rows)
+        _export_step(export, 90, "กำลังบันทึกไฟล์")
+        export.refresh_from_db()
+        export.file.save(exports.evidence_filename(pack, export.format), ContentFile(content))
+        export.status = EvidenceExport.Status.DONE
+        export.progress = 100
+        export.step = "เสร็จแล้ว"
+        export.finished_at = timezone.now()
+        export.save()
+    except Exception as exc:  # recorded for the manager; the task itself then fails too
+        EvidenceExport.objects.filter(pk=export.pk).update(
+            status=EvidenceExport.Status.FAILED, error=str(exc)[:2000], step="ไม่สำเร็จ"
+        )
+        raise

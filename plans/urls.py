@@ -19,6 +19,13 @@ urlpatterns = [
         views.evidence_page,
         name="evidence",
     ),
+    path(
+        "staff/<slug:agency_slug>/<int:fiscal_year>/evidence/export/<str:fmt>/",
+        views.evidence_export_start,
+        name="export_start",
+    ),
+    path("staff/exports/<int:export_id>/", views.export_status, name="export_status"),
+    path("staff/exports/<int:export_id>/download/", views.export_download, name="export_download"),
     path("link/idea/<int:idea_id>/", views.link_idea, name="link_idea"),
     path("<slug:agency_slug>/<int:fiscal_year>/", views.public_plan, name="public_plan"),
 ]

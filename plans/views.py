@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +15,10 @@ from portal.thai_dates import current_fiscal_year
 from . import evidence, selectors, services
 from .charts import evidence_charts
 from .forms import LinkIdeaForm, LinkTargetForm, ProgressForm
-from .models import ImprovementPlan, PlanItem
+from .models import EvidenceExport, ImprovementPlan, PlanItem
+
+# Above this many ideas in the year, PDF/XLSX are offered as background jobs with progress.
+SYNC_MAX_IDEAS = 2000
 
 
 def plans_index(request):
@@ -219,5 +222,48 @@ def evidence_page(request, agency_slug: str, fiscal_year: int):
             "xlsx_url": base + ".xlsx",
             "json_url": base + ".json",
             "year_choices": years,
+            "large": pack["participation"]["totals"]["ideas"] > SYNC_MAX_IDEAS,
+            "exports": EvidenceExport.objects.filter(agency=agency, fiscal_year=fiscal_year)[:5],
         },
+    )
+
+
+@login_required
+@require_POST
+def evidence_export_start(request, agency_slug: str, fiscal_year: int, fmt: str):
+    agency = selectors.agency_by_slug(agency_slug)
+    if not request.user.has_perm("plans.view_evidence", agency):
+        raise PermissionDenied("เฉพาะผู้จัดการแผนของหน่วยงานนี้ (managers of this agency only)")
+    if fmt not in EvidenceExport.Format.values:
+        raise Http404
+    export = services.evidence_export_request(
+        agency=agency, fiscal_year=fiscal_year, fmt=fmt, actor=request.user
+    )
+    return redirect("plans:export_status", export_id=export.pk)
+
+
+def _export_for(request, export_id: int) -> EvidenceExport:
+    export = get_object_or_404(EvidenceExport.objects.select_related("agency"), pk=export_id)
+    if not request.user.has_perm("plans.view_evidence", export.agency):
+        raise PermissionDenied("เฉพาะผู้จัดการแผนของหน่วยงานนี้ (managers of this agency only)")
+    return export
+
+
+@login_required
+def export_status(request, export_id: int):
+    """Progress of a background evidence pack; HTMX polls the partial until it is done."""
+    export = _export_for(request, export_id)
+    template = "plans/_export_status.html" if request.htmx else "plans/export_status.html"
+    return render(request, template, {"export": export})
+
+
+@login_required
+def export_download(request, export_id: int):
+    export = _export_for(request, export_id)
+    if export.status != EvidenceExport.Status.DONE or not export.file:
+        raise Http404("ไฟล์ยังไม่พร้อม (not ready)")
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=f"evidence-{export.agency.slug}-{export.fiscal_year}.{export.format}",
     )

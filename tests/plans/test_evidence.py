@@ -294,3 +294,27 @@ def test_evidence_page_for_managers_only(client, agency_a, manager_a, manager_b,
     assert (
         client.get(url + "?fiscal_year=2569").url == f"/plans/staff/{agency_a.slug}/2569/evidence/"
     )
+
+
+def test_background_export_with_progress(
+    client, agency_a, manager_a, manager_b, year_data, django_capture_on_commit_callbacks
+):
+    from plans.models import EvidenceExport
+
+    url = f"/plans/staff/{agency_a.slug}/2570/evidence/export/xlsx/"
+    client.force_login(manager_b)
+    assert client.post(url).status_code == 403
+    client.force_login(manager_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    export = EvidenceExport.objects.get()
+    assert response.status_code == 302 and response.url == f"/plans/staff/exports/{export.pk}/"
+    assert export.status == "done" and export.progress == 100  # immediate backend in tests
+    partial = client.get(response.url, headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in partial and "/download/" in partial
+    download = client.get(f"/plans/staff/exports/{export.pk}/download/")
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert "ข้อเสนอ" in book.sheetnames
+    assert client.post(f"/plans/staff/{agency_a.slug}/2570/evidence/export/doc/").status_code == 404
+    client.force_login(manager_b)
+    assert client.get(f"/plans/staff/exports/{export.pk}/download/").status_code == 403
