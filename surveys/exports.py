@@ -39,19 +39,22 @@ def response_rows(survey, **filters) -> tuple[list[str], list[list]]:
     questions = selectors.questions_of(survey)
     header = ["เลขที่คำตอบ", "วันที่ส่ง (พ.ศ.)", "เวลา", "ปีงบประมาณ", "ผู้ตอบ"]
     header += [f"ข้อ {n}: {q.text}" for n, q in enumerate(questions, start=1)]
+    by_response: dict[int, dict[int, list]] = {}
+    for response_id, question_id, number, choice, text in selectors.export_answer_values(
+        survey, **filters
+    ):
+        value = number if number is not None else (choice or text)
+        by_response.setdefault(response_id, {}).setdefault(question_id, []).append(value)
     rows = []
-    for response in selectors.responses_for_export(survey, **filters):
-        by_question: dict[int, list] = {}
-        for answer in response.answers.all():
-            value = answer.number if answer.number is not None else (answer.choice or answer.text)
-            by_question.setdefault(answer.question_id, []).append(value)
-        local = timezone.localtime(response.submitted_at)
+    for response_id, submitted_at, user_id in selectors.export_response_values(survey, **filters):
+        by_question = by_response.get(response_id, {})
+        local = timezone.localtime(submitted_at)
         row = [
-            response.pk,
+            response_id,
             thai_date(local),
             local.strftime("%H:%M"),
             fiscal_year(local),
-            "สมาชิก" if response.user_id else "ไม่ระบุตัวตน",
+            "สมาชิก" if user_id else "ไม่ระบุตัวตน",
         ]
         for question in questions:
             values = by_question.get(question.pk, [])

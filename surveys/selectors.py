@@ -3,7 +3,7 @@
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
 from portal.permissions import agencies_with_role
@@ -250,12 +250,27 @@ def text_answers(survey: SurveyPage, fiscal_year=None, date_from=None, date_to=N
     )
 
 
-def responses_for_export(survey: SurveyPage, fiscal_year=None, date_from=None, date_to=None):
+def export_response_values(survey: SurveyPage, fiscal_year=None, date_from=None, date_to=None):
+    """(id, submitted_at, user_id) per response, oldest first: flat rows, no model instances."""
     return (
         SurveyResponse.objects.filter(survey=survey)
         .filter(period_q(fiscal_year=fiscal_year, date_from=date_from, date_to=date_to))
-        .prefetch_related(Prefetch("answers", queryset=Answer.objects.order_by("pk")))
         .order_by("submitted_at", "pk")
+        .values_list("pk", "submitted_at", "user_id")
+    )
+
+
+def export_answer_values(survey: SurveyPage, fiscal_year=None, date_from=None, date_to=None):
+    """(response_id, question_id, number, choice, text) for every answer in the period."""
+    return (
+        Answer.objects.filter(response__survey=survey)
+        .filter(
+            period_q(
+                prefix="response__", fiscal_year=fiscal_year, date_from=date_from, date_to=date_to
+            )
+        )
+        .order_by("response_id", "pk")
+        .values_list("response_id", "question_id", "number", "choice", "text")
     )
 
 
