@@ -21,7 +21,9 @@ MAX_CHARS = 2_000  # the encoder averages n-gram features; longer texts add cost
 _lock = threading.Lock()
 _model = None
 _memo: OrderedDict[str, np.ndarray] = OrderedDict()
-_MEMO_SIZE = 20_000  # ≈ 40 MB; single words (similarity) and recent texts
+_MEMO_SIZE = 4_096  # recent texts (≈ 8 MB)
+_words: dict[str, np.ndarray] = {}
+_WORDS_MAX = 60_000  # single words for the similarity measure, float16 (≈ 60 MB at most)
 
 
 def model():
@@ -72,6 +74,25 @@ def encode(texts: list[str]) -> np.ndarray:
                     _memo.popitem(last=False)
         for i in missing:
             out[i] = by_text[prepared[i]]
+    return out
+
+
+def encode_words(words: list[str]) -> np.ndarray:
+    """Vectors of single words, kept for the life of the process (the vocabulary is finite)."""
+    out = np.zeros((len(words), DIM), dtype=np.float32)
+    missing = [w for w in dict.fromkeys(words) if w not in _words]
+    if missing:
+        vectors = encode(missing)
+        with _lock:
+            if len(_words) + len(missing) > _WORDS_MAX:
+                _words.clear()
+            for word, vector in zip(missing, vectors, strict=True):
+                _words[word] = vector.astype(np.float16)
+    for i, word in enumerate(words):
+        hit = _words.get(word)
+        if hit is None:  # cleared by another thread meanwhile
+            hit = encode([word])[0]
+        out[i] = hit
     return out
 
 

@@ -111,6 +111,7 @@ def dictionary():
                 _extra_words = frozenset(w for w in extra if w)
                 _dictionary = dict_trie(set(thai_words()) | _extra_words)
                 _subtokens.cache_clear()
+                _tokenize_cached.cache_clear()
     return _dictionary
 
 
@@ -120,6 +121,7 @@ def dictionary_reset() -> None:
     with _dictionary_lock:
         _dictionary = None
     _subtokens.cache_clear()
+    _tokenize_cached.cache_clear()
     from .tagger import tags_cache_reset
 
     tags_cache_reset()
@@ -186,8 +188,22 @@ def has_word(text: str) -> bool:
 def tokenize(text: str) -> list[str]:
     """Word tokens of the normalised text (no whitespace or punctuation-only tokens).
 
-    newmm's safe mode keeps long texts without break points from blowing up.
+    newmm's safe mode keeps long texts without break points from blowing up. Recent results are
+    memoised (the tagger's feature extractor tokenises the same text again).
     """
+    if _dictionary is None:
+        dictionary()
+    if len(text or "") > 2_000:
+        return _tokenize(text)
+    return list(_tokenize_cached(text or ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokenize_cached(text: str) -> tuple[str, ...]:
+    return tuple(_tokenize(text))
+
+
+def _tokenize(text: str) -> list[str]:
     text = normalise(text)[:MAX_TEXT_CHARS]
     if not text:
         return []

@@ -151,7 +151,7 @@ class _Matrix:
 
 _matrix_lock = threading.Lock()
 _matrices: dict[tuple[str, int | None], _Matrix] = {}
-PREFILTER = 40  # candidates re-scored with the full measure, taken by sentence cosine
+PREFILTER = 20  # candidates re-scored with the full measure, taken by sentence cosine
 
 
 def _signatures_qs(kind: str, scope_id: int | None):

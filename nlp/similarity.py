@@ -82,7 +82,7 @@ def _idf(words: list[str]) -> np.ndarray:
 
 
 def word_vectors(words: list[str]) -> np.ndarray:
-    return encoder.encode(words) if words else np.zeros((0, encoder.DIM), dtype=np.float32)
+    return encoder.encode_words(words) if words else np.zeros((0, encoder.DIM), dtype=np.float32)
 
 
 def features(

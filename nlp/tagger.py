@@ -271,18 +271,21 @@ def combine(
 ) -> list[tuple[str, str, float]]:
     """0–3 (slug, label, score) best first: classifier probability lifted by a keyword match."""
     scored = []
+    keyword_only = set()
     for tag in tags:
         if tag.slug in probabilities:
             score = probabilities[tag.slug] + (KEYWORD_BOOST if tag.slug in hits else 0.0)
         else:
             score = KEYWORD_ONLY_SCORE if tag.slug in hits else 0.0
+            keyword_only.add(tag.slug)
         score = min(score, 1.0)
         if score >= THRESHOLD:
             scored.append((tag.slug, tag.label, round(float(score), 3)))
     scored.sort(key=lambda item: -item[2])
     if scored:
+        # Agency tags matched by their own keywords are not crowded out by the relative floor.
         floor = scored[0][2] * RELATIVE
-        scored = [item for item in scored if item[2] >= floor]
+        scored = [item for item in scored if item[2] >= floor or item[0] in keyword_only]
     return scored[:MAX_TAGS]
 
 

@@ -1,0 +1,160 @@
+"""Thai NLP benchmark: tagging throughput vs raw newmm, similar-idea lookup p95 at 1k vs 10k.
+
+Measures, in the same run:
+  1. raw pythainlp newmm tokenisation of 5,000 texts (the bare baseline), then the full
+     `nlp.services.texts_analyse` (normalise, tokenise with the custom dictionary, compound parts,
+     keywords, tags) of the same texts — with the sentence-embedding part of the tagger and
+     without it (`NLP_TAGGER_SEMANTIC=False`); ratio = tagging texts/s ÷ newmm texts/s (goal ≥ 0.5);
+  2. `nlp.services.similar` p95 over fresh query texts against 1,000 and 10,000 stored signatures
+     (ratio goal ≤ 1.5). Stored vectors come from real encodings of 1,000 distinct texts; the 10k
+     scope reuses them with small perturbations (the lookup cost does not depend on the wording);
+  3. process peak memory (RSS).
+
+Usage (SQLite file by default; any DATABASE_URL works):
+    .venv/bin/python bench/nlp_bench.py [--texts 5000] [--queries 60]
+"""
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/nlp_bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
+os.environ.setdefault("TASKS_BACKEND", "immediate")
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+
+PREFIXES = ["", "อยากให้", "ขอเสนอว่า", "รบกวนช่วย", "ในฐานะประชาชน ", "แจ้งเรื่อง: ", "ขอฝากว่า"]
+SUFFIXES = ["", " ครับ", " ค่ะ", " ขอบคุณครับ", " ด่วนมากกก", " (แจ้งครั้งที่สองแล้ว)", " นะคะ"]
+PLACES = ["", " ที่ตึกผู้ป่วยนอก", " หน้าเทศบาล", " ในซอย 5", " ที่อำเภอ", " ตลาดสดเทศบาล"]
+
+
+def make_texts(n: int, seed: int = 7) -> list[str]:
+    from nlp import tagger
+
+    base = [r["text"] for r in tagger.read_jsonl(tagger.TRAIN_PATH)]
+    base += [r["text"] for r in tagger.read_jsonl(tagger.HELDOUT_PATH)]
+    rng = random.Random(seed)
+    texts: dict[str, None] = {}
+    while len(texts) < n:
+        text = f"{rng.choice(PREFIXES)}{rng.choice(base)}{rng.choice(PLACES)}{rng.choice(SUFFIXES)}"
+        texts[text] = None
+    return list(texts)
+
+
+def rate(fn, texts: list[str], batch: int = 200) -> float:
+    started = time.perf_counter()
+    for i in range(0, len(texts), batch):
+        fn(texts[i : i + batch])
+    return len(texts) / (time.perf_counter() - started)
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--texts", type=int, default=5000)
+    parser.add_argument("--queries", type=int, default=60)
+    parser.add_argument("--stored", type=int, default=10_000)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+    import numpy as np
+    from pythainlp.tokenize import word_tokenize
+
+    from nlp import encoder, pipeline, services, tagger
+    from nlp.models import TextSignature
+
+    texts = make_texts(args.texts)
+    # Warm everything once (dictionary, tagger, encoder, tnc word list) outside the timings.
+    word_tokenize("ทดสอบ", engine="newmm")
+    services.texts_analyse(texts=texts[:5])
+    tagger.bundle()
+
+    newmm = rate(lambda b: [word_tokenize(t, engine="newmm") for t in b], texts)
+    pipeline._tokenize_cached.cache_clear()
+    settings.NLP_TAGGER_SEMANTIC = False
+    lexical = rate(lambda b: services.texts_analyse(texts=b), texts)
+    settings.NLP_TAGGER_SEMANTIC = True
+    encoder._memo.clear()
+    pipeline._tokenize_cached.cache_clear()
+    full_texts = texts[: min(len(texts), 1000)]
+    full = rate(lambda b: services.texts_analyse(texts=b), full_texts)
+    print(f"texts: {len(texts)} (full tagging measured on {len(full_texts)})")
+    print(f"raw newmm tokenisation:          {newmm:9.0f} texts/s")
+    print(f"tagging, TF-IDF only:            {lexical:9.0f} texts/s  ratio {lexical / newmm:.2f}")
+    print(f"tagging, TF-IDF + embeddings:    {full:9.0f} texts/s  ratio {full / newmm:.2f}")
+
+    # --- similar-idea lookup at 1k vs 10k --------------------------------------------------
+    TextSignature.objects.filter(kind="bench").delete()
+    unique = list(dict.fromkeys(make_texts(1500, seed=11)))[:1000]
+    sigs = pipeline_signatures(unique)
+    rng = np.random.default_rng(3)
+
+    def rows(scope: int, count: int, start: int):
+        out = []
+        for i in range(count):
+            vector, words = sigs[i % len(sigs)]
+            if i >= len(sigs):
+                vector = vector + rng.normal(0, 0.02, vector.shape).astype(np.float32)
+                vector /= np.linalg.norm(vector)
+            out.append(
+                TextSignature(
+                    kind="bench",
+                    object_id=start + i,
+                    scope_id=scope,
+                    vector=encoder.to_bytes(vector),
+                    content_tokens=words,
+                )
+            )
+        return out
+
+    TextSignature.objects.bulk_create(rows(1, 1000, 0), batch_size=1000)
+    TextSignature.objects.bulk_create(rows(2, args.stored, 100_000), batch_size=1000)
+    queries = make_texts(args.queries, seed=99)
+    results = {}
+    for scope, size in ((1, 1000), (2, args.stored)):
+        services.similar(kind="bench", text="ทดสอบการค้นหา", scope_id=scope)  # build the cache
+        timings = []
+        for q in queries:
+            encoder._memo.clear()  # a new idea being typed: its text is not encoded yet
+            pipeline._tokenize_cached.cache_clear()
+            started = time.perf_counter()
+            services.similar(kind="bench", text=q, scope_id=scope, limit=5)
+            timings.append(time.perf_counter() - started)
+        results[size] = (p95(timings), statistics.median(timings))
+        print(
+            f"similar() at {size:>6} stored: p95 {results[size][0] * 1000:7.1f} ms, "
+            f"median {results[size][1] * 1000:7.1f} ms"
+        )
+    small, large = results[1000][0], results[args.stored][0]
+    print(f"p95 ratio {args.stored} / 1000: {large / small:.2f}")
+    TextSignature.objects.filter(kind="bench").delete()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS: {peak:.0f} MB")
+
+
+def pipeline_signatures(texts: list[str]):
+    from nlp import similarity
+
+    return [(s.vector.copy(), s.words) for s in similarity.signatures(texts)]
+
+
+if __name__ == "__main__":
+    main()
