@@ -130,9 +130,11 @@ def survey_results(survey: SurveyPage, fiscal_year=None, date_from=None, date_to
     ):
         key = str(row["number"]) if row["number"] is not None else row["choice"]
         counts[row["question_id"]][key] += row["n"]
-    overall = answers.filter(question__kind=QuestionKind.LIKERT5).aggregate(
-        total=Count("id"), satisfied=Count("id", filter=Q(number__gte=4))
-    )
+    likert_ids = [q.pk for q in questions if q.kind == QuestionKind.LIKERT5]
+    overall = {  # one likert answer per response and question, so answered == answer count
+        "total": sum(stats[pk]["answered"] for pk in likert_ids if pk in stats),
+        "satisfied": sum(stats[pk]["satisfied"] for pk in likert_ids if pk in stats),
+    }
 
     keywords_by_question: dict[int, Counter] = defaultdict(Counter)
     tags_by_question: dict[int, Counter] = defaultdict(Counter)
