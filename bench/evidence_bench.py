@@ -246,9 +246,10 @@ def main() -> None:
         print(json.dumps(measure(*args.measure)))
         return
     load(args.ideas)
-    print(f"database: {os.environ['DATABASE_URL'].split('@')[-1]}")
+    print(f"database: {os.environ['DATABASE_URL'].split('@')[-1]}, load average {os.getloadavg()}")
     print(
-        f"{'format':6} {'agency':15} {'ideas':>6} {'pack s':>7} {'total s':>8} {'peak MB':>8} {'bytes':>9}"
+        f"{'format':6} {'agency':15} {'ideas':>6} {'cold s':>7} {'pack s':>7} {'warm s':>7} "
+        f"{'peak MB':>8} {'bytes':>9}"
     )
     results = {}
     for fmt in ("json", "pdf", "xlsx"):
