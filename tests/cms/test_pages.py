@@ -61,3 +61,8 @@ def test_home_page_ensure_rebuilds_a_flushed_tree():
     home = home_page_ensure()
     assert home.get_parent().is_root()
     assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+
+
+def test_thai_even_when_the_browser_asks_for_english(client, home_page):
+    html = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="th">' in html
