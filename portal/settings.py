@@ -140,7 +140,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py ≥ 6 defaults socket_timeout to 5 s, the same as channels_redis'
+                # blocking BZPOPMIN: idle consumers then die with "Timeout reading". Allow more.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "ruamkid"),
                 "capacity": 1500,
                 "expiry": 30,
