@@ -1,6 +1,7 @@
 """Plans and evidence API v1 (SPEC "Plans and evidence") and the open-data endpoints."""
 
 import json
+import re
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
@@ -14,6 +15,7 @@ from portal.services import audit_log
 from . import evidence, exports, opendata, selectors
 
 router = Router(tags=["plans"])
+SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,64}")
 
 
 class PlanItemOut(Schema):
@@ -44,7 +46,8 @@ class PlanOut(Schema):
 
 
 def _agency(slug: str) -> Agency:
-    agency = Agency.objects.filter(slug=slug).first()
+    # Slugs are ASCII; anything else (e.g. a NUL byte, which PostgreSQL rejects) is just unknown.
+    agency = Agency.objects.filter(slug=slug).first() if SLUG_RE.fullmatch(slug) else None
     if agency is None:
         raise HttpError(404, "ไม่พบหน่วยงาน (agency not found)")
     return agency

@@ -131,7 +131,7 @@ def staff_plans(user):
 
 
 def agency_by_slug(slug: str) -> Agency:
-    agency = Agency.objects.filter(slug=slug).first()
+    agency = Agency.objects.filter(slug=slug).first()  # URL <slug:> converter: ASCII only
     if agency is None:
         raise Http404("ไม่พบหน่วยงาน (agency not found)")
     return agency

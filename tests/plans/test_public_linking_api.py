@@ -223,3 +223,10 @@ def test_open_data_catalog(client, linked, agency_a):
     one = client.get(f"/api/v1/opendata/catalog.json?agency={agency_a.slug}").json()
     assert one["owner_org"] == agency_a.slug
     assert one["resources"][0]["url"].endswith(f"/api/v1/opendata/ideas.csv?agency={agency_a.slug}")
+
+
+@pytest.mark.parametrize("slug", ["%00", "a%00b", "ก", "x" * 80])
+def test_odd_agency_slugs_are_404_not_500(client, db, slug):
+    assert client.get(f"/api/v1/opendata/ideas.json?agency={slug}").status_code == 404
+    assert client.get(f"/api/v1/opendata/catalog.json?agency={slug}").status_code == 404
+    assert client.get(f"/api/v1/agencies/{slug}/plans/2570").status_code == 404
