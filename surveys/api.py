@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from portal.api_auth import api_user, require_user
@@ -16,6 +16,8 @@ from .models import SurveyPage
 from .services import SurveyInputError, survey_response_submit
 
 router = Router(tags=["surveys"])
+
+SurveyId = Path(..., ge=1, le=2**31 - 1)
 
 
 class SurveyOut(Schema):
@@ -96,7 +98,7 @@ def survey_list(request, agency: str | None = None):
 
 
 @router.get("/surveys/{survey_id}", response=SurveyDetailOut, exclude_none=True)
-def survey_detail(request, survey_id: int):
+def survey_detail(request, survey_id: int = SurveyId):
     survey = _visible_survey(request, survey_id)
     questions = [
         {
@@ -118,7 +120,7 @@ def survey_detail(request, survey_id: int):
 
 
 @router.post("/surveys/{survey_id}/responses", response={201: ResponseOut})
-def survey_respond(request, response: HttpResponse, survey_id: int, payload: ResponseIn):
+def survey_respond(request, response: HttpResponse, payload: ResponseIn, survey_id: int = SurveyId):
     survey = _visible_survey(request, survey_id)
     user = api_user(request)
     if not user.is_authenticated and survey.allow_anonymous:
@@ -146,7 +148,7 @@ def survey_respond(request, response: HttpResponse, survey_id: int, payload: Res
 
 
 @router.get("/surveys/{survey_id}/results")
-def survey_results(request, survey_id: int, filters: Query[ResultsQuery]):
+def survey_results(request, filters: Query[ResultsQuery], survey_id: int = SurveyId):
     """Staff of the survey's agency (moderator/manager/admin) only."""
     user = require_user(request)
     survey = get_object_or_404(SurveyPage.objects.select_related("agency"), pk=survey_id)

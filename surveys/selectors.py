@@ -69,6 +69,9 @@ def questions_of(survey: SurveyPage) -> list[Question]:
 # --- results -------------------------------------------------------------------------------
 
 
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
 def _local_day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
 
@@ -82,9 +85,12 @@ def period_q(
     if fiscal_year is not None:
         start, end = fiscal_year_datetime_range(fiscal_year)
         q &= Q(**{f"{field}__gte": start, f"{field}__lt": end})
+    # Clamp to a sane range: year 1 or 9999 would overflow when converted to UTC.
     if date_from is not None:
+        date_from = min(max(date_from, EARLIEST), LATEST)
         q &= Q(**{f"{field}__gte": _local_day_start(date_from)})
     if date_to is not None:
+        date_to = min(max(date_to, EARLIEST), LATEST)
         q &= Q(**{f"{field}__lt": _local_day_start(date_to + dt.timedelta(days=1))})
     return q
 

@@ -32,8 +32,11 @@ def _as_int(value) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
+    if isinstance(value, str) and len(value) < 10:
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
     return None
 
 

@@ -137,3 +137,25 @@ def test_results_permissions_and_numbers(client, survey, q, valid_answers, make_
     assert client.get(url + "?fiscal_year=abc", headers=headers).status_code == 422
     bad_range = client.get(url + "?date_from=2026-11-05&date_to=2026-11-01", headers=headers)
     assert bad_range.status_code == 422
+
+
+def test_list_query_count_does_not_grow(client, survey, django_assert_max_num_queries):
+    from .conftest import make_survey
+
+    for i in range(6):
+        make_survey(survey.agency, slug=f"more-{i}", questions=[("likert5", "พอใจไหม", "", True)])
+    client.get("/api/v1/surveys")  # warm the site root cache
+    with django_assert_max_num_queries(6):
+        rows = client.get("/api/v1/surveys").json()
+    assert len(rows) == 7
+
+
+def test_odd_input_never_500(client, survey, q, valid_answers, make_member, token_for):
+    assert client.get(f"/api/v1/surveys/{2**40}").status_code == 422
+    valid_answers[str(q["likert5"].pk)] = "²"
+    assert post(client, survey, {"answers": valid_answers, "consent": True}).status_code == 422
+    valid_answers[str(q["likert5"].pk)] = {"x": 1}
+    assert post(client, survey, {"answers": valid_answers, "consent": True}).status_code == 422
+    headers = token_for(make_member("moderator", agency=survey.agency))
+    url = f"/api/v1/surveys/{survey.pk}/results?date_from=0001-01-01&date_to=9999-12-31"
+    assert client.get(url, headers=headers).status_code == 200
