@@ -21,7 +21,8 @@ from pythainlp.util import dict_trie  # noqa: E402
 from pythainlp.util import normalize as thai_normalize  # noqa: E402
 
 MAX_TEXT_CHARS = 20_000
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00]")
+_SURROGATES = re.compile("[\ud800-\udfff]")  # lone halves from bad JSON cannot be encoded
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _WORD_CHAR = re.compile(r"[^\W_]", re.UNICODE)
 _HTML_TAG = re.compile(r"<[^<>]{0,500}>")
@@ -129,7 +130,8 @@ def dictionary_reset() -> None:
 
 def normalise(text: str) -> str:
     """Clean text: NFC, no HTML tags or zero-width characters, Arabic digits, no emphasis runs."""
-    text = unicodedata.normalize("NFC", text or "")
+    text = _SURROGATES.sub("", text or "")
+    text = unicodedata.normalize("NFC", text)
     if "<" in text:
         text = _HTML_TAG.sub(" ", text)
     if "&" in text:

@@ -31,7 +31,8 @@ def test_tagging_preview_rejects_empty_or_long_text(client, payload):
 
 
 @pytest.mark.parametrize(
-    "text", ["😀🎉🔥", "!!!???...", "<script>alert(1)</script>", "ສະບາຍດີ hello สวัสดี"]
+    "text",
+    ["😀🎉🔥", "!!!???...", "<script>alert(1)</script>", "ສະບາຍດີ hello สวัสดี", "\ud800ทดสอบ\x00"],
 )
 def test_tagging_preview_odd_text_is_not_an_error(client, warm_models, text):
     response = client.post(PREVIEW, {"text": text}, content_type="application/json")
