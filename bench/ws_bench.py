@@ -55,7 +55,7 @@ def _server_application():
         async def receive_json(self, content, **kwargs):
             await self.channel_layer.group_send(
                 BARE_GROUP,
-                {"type": "bare.message", "message": {"type": "event", **content}},
+                {"type": "bare.message", "message": {**content, "type": "event"}},
             )
 
         async def bare_message(self, event):

@@ -27,10 +27,10 @@ PRESENCE_INTERVAL = 1.0
 
 
 class TokenBucket:
-    def __init__(self, capacity: float = RATE_CAPACITY, rate: float = RATE_REFILL_PER_SECOND):
-        self.capacity = capacity
-        self.rate = rate
-        self.tokens = capacity
+    def __init__(self, capacity: float | None = None, rate: float | None = None):
+        self.capacity = RATE_CAPACITY if capacity is None else capacity
+        self.rate = RATE_REFILL_PER_SECOND if rate is None else rate
+        self.tokens = self.capacity
         self.updated = time.monotonic()
 
     def take(self) -> bool:

@@ -2,7 +2,7 @@
 
 from portal.models import ERASED_DISPLAY_NAME
 
-from .models import Event, Note, Participant
+from .models import DotVote, Event, Note, Participant
 
 
 def _iso(value):
@@ -10,17 +10,21 @@ def _iso(value):
 
 
 def export(user) -> dict:
-    participants = Participant.objects.filter(user=user).select_related("workshop")
+    participants = list(Participant.objects.filter(user=user).select_related("workshop"))
     return {
         "participations": [
             {
                 "workshop": p.workshop.code,
-                "workshop_title": p.workshop.title,
+                "title": p.workshop.title,
                 "display_name": p.display_name,
                 "joined_at": _iso(p.joined_at),
                 "notes": [
-                    {"text": note.text, "created_at": _iso(note.created_at)}
-                    for note in Note.objects.filter(author=p).order_by("created_at")
+                    {"id": n.pk, "text": n.text, "created_at": _iso(n.created_at)}
+                    for n in Note.objects.filter(author=p).order_by("pk")
+                ],
+                "dot_votes": [
+                    {"note": v.note_id, "created_at": _iso(v.created_at)}
+                    for v in DotVote.objects.filter(participant=p).order_by("pk")
                 ],
             }
             for p in participants
@@ -29,7 +33,7 @@ def export(user) -> dict:
 
 
 def erase(user) -> None:
-    """Notes and dot votes stay on the board; the chosen display name is replaced."""
+    """Notes and votes stay on the boards (workshop outputs stay true); the name goes."""
     participants = Participant.objects.filter(user=user)
     Event.objects.filter(actor__in=participants).update(actor_name=ERASED_DISPLAY_NAME)
     participants.update(display_name=ERASED_DISPLAY_NAME)

@@ -128,3 +128,13 @@ def _quick_presence(monkeypatch):
     from workshops import consumers
 
     monkeypatch.setattr(consumers, "PRESENCE_INTERVAL", 0.05)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """channels_redis keeps asyncio locks per layer instance; each test has its own event loop."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()

@@ -196,7 +196,23 @@ async def test_invalid_messages_get_errors_and_store_nothing(board, settings):
     await alice.close()
 
 
-async def test_rate_limit_per_connection(board):
+def test_token_bucket_refills(monkeypatch):
+    from workshops import consumers
+
+    now = [100.0]
+    monkeypatch.setattr(consumers.time, "monotonic", lambda: now[0])
+    bucket = consumers.TokenBucket(capacity=20, rate=2.0)
+    assert all(bucket.take() for _ in range(20)) and not bucket.take()
+    now[0] += 1.0  # two more after a second
+    assert bucket.take() and bucket.take() and not bucket.take()
+    now[0] += 60
+    assert sum(bucket.take() for _ in range(30)) == 20
+
+
+async def test_rate_limit_per_connection(board, monkeypatch):
+    from workshops import consumers
+
+    monkeypatch.setattr(consumers, "RATE_REFILL_PER_SECOND", 0.0)  # no refill on a slow machine
     workshop, _, _ = await db(board)
     alice = await connect(workshop.code, name="อลิซ")
     for _ in range(19):  # the join was the first message of the burst of 20

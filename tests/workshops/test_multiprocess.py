@@ -42,7 +42,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start_server(port: int, env: dict) -> subprocess.Popen:
+def _start_server(port: int, env: dict, log) -> subprocess.Popen:
     return subprocess.Popen(
         [
             sys.executable,
@@ -56,8 +56,8 @@ def _start_server(port: int, env: dict) -> subprocess.Popen:
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=log,
     )
 
 
@@ -65,7 +65,7 @@ def _wait_until_listening(port: int, process: subprocess.Popen, timeout: float =
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(process.stderr.read().decode()[-2000:])
+            raise RuntimeError(f"server on port {port} exited with {process.returncode}")
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return
@@ -80,12 +80,12 @@ async def _join(port, code, name, token=None):
         message["token"] = token
     await client.send_json(message)
     while True:
-        state = await client.recv_json(timeout=20)
+        state = await client.recv_json(timeout=90)
         if state["type"] == "state":
             return client, state
 
 
-async def _next_event(client, timeout=20):
+async def _next_event(client, timeout=90):
     while True:
         message = await client.recv_json(timeout=timeout)
         if message["type"] == "event":
@@ -96,7 +96,7 @@ async def _next_event(client, timeout=20):
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (channels_redis)")
 @pytest.mark.django_db(transaction=True)
-def test_two_server_processes_share_events_and_survive_a_restart():
+def test_two_server_processes_share_events_and_survive_a_restart(tmp_path):
     database_url = _database_url()
     if database_url is None:
         pytest.skip("the test database is SQLite in memory; other processes cannot open it")
@@ -108,7 +108,8 @@ def test_two_server_processes_share_events_and_survive_a_restart():
         "PYTHONPATH": str(ROOT),
     }
     ports = [_free_port(), _free_port()]
-    servers = [_start_server(port, env) for port in ports]
+    log = open(tmp_path / "servers.log", "w+b")  # noqa: SIM115 (closed in finally)
+    servers = [_start_server(port, env, log) for port in ports]
     try:
         for port, server in zip(ports, servers, strict=True):
             _wait_until_listening(port, server)
@@ -131,7 +132,7 @@ def test_two_server_processes_share_events_and_survive_a_restart():
 
         # Restart server 1; meanwhile Bob keeps working on server 2.
         servers[0].terminate()
-        servers[0].wait(timeout=20)
+        servers[0].wait(timeout=90)
 
         async def reconnect_bob():
             client, _ = await _join(ports[1], workshop.code, "บ็อบ")
@@ -142,7 +143,7 @@ def test_two_server_processes_share_events_and_survive_a_restart():
 
         missed = asyncio.run(reconnect_bob())
         assert missed["seq"] == 3
-        servers[0] = _start_server(ports[0], env)
+        servers[0] = _start_server(ports[0], env, log)
         _wait_until_listening(ports[0], servers[0])
 
         async def resume():
@@ -156,11 +157,17 @@ def test_two_server_processes_share_events_and_survive_a_restart():
         state, replayed = asyncio.run(resume())
         assert [e["seq"] for e in replayed] == [2, 3]
         assert replayed[1]["data"]["text"] == "ระหว่างเซิร์ฟเวอร์ 1 ดับ"
+    except BaseException:
+        log.flush()
+        log.seek(0)
+        print("server output:\n", log.read().decode(errors="replace")[-4000:])
+        raise
     finally:
         for server in servers:
             if server.poll() is None:
                 server.terminate()
                 try:
-                    server.wait(timeout=20)
+                    server.wait(timeout=90)
                 except subprocess.TimeoutExpired:
                     server.kill()
+        log.close()
