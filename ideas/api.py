@@ -25,6 +25,9 @@ from .services import IdeaError
 
 router = Router(tags=["ideas"])
 
+MAX_ID = 2**63 - 1  # larger ids cannot exist (and would overflow the database driver)
+IdField = Field(..., ge=1, le=MAX_ID)
+
 StatusValue = Literal[
     "submitted",
     "under_review",
@@ -97,7 +100,7 @@ class IdeaPageOut(Schema):
 
 
 class IdeaIn(Schema):
-    campaign: int
+    campaign: int = IdField
     title: str = Field(..., min_length=TITLE_MIN, max_length=TITLE_MAX)
     body: str = Field(..., min_length=BODY_MIN, max_length=BODY_MAX)
     consent: bool
@@ -109,7 +112,7 @@ class IdeaPatchIn(Schema):
 
 
 class IdeaFilters(Schema):
-    campaign: int | None = None
+    campaign: int | None = Field(None, ge=1, le=MAX_ID)
     agency: str | None = None
     tag: str | None = None
     status: StatusValue | None = None
@@ -126,7 +129,7 @@ class VoteOut(Schema):
 
 class CommentIn(Schema):
     body: str = Field(..., min_length=1, max_length=COMMENT_MAX)
-    parent: int | None = None
+    parent: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class CommentOut(Schema):
@@ -142,7 +145,7 @@ class CommentOut(Schema):
 class StatusIn(Schema):
     status: StatusValue
     response: str = Field("", max_length=services.RESPONSE_MAX)
-    duplicate_of: int | None = None
+    duplicate_of: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class TagsIn(Schema):
@@ -152,7 +155,7 @@ class TagsIn(Schema):
 class SimilarIn(Schema):
     title: str = Field("", max_length=TITLE_MAX)
     body: str = Field("", max_length=BODY_MAX)
-    campaign: int | None = None
+    campaign: int | None = Field(None, ge=1, le=MAX_ID)
     limit: int = Field(5, ge=1, le=selectors.SIMILAR_LIMIT_MAX)
 
 
@@ -170,8 +173,16 @@ def _raise(error: IdeaError):
     raise HttpError(error.status, error.message)
 
 
+def _idea_for_staff(idea_id: int) -> Idea:
+    if not 1 <= idea_id <= MAX_ID:
+        raise HttpError(404, "ไม่พบข้อเสนอ (idea not found)")
+    return get_object_or_404(Idea, pk=idea_id)
+
+
 def _visible_idea(request, idea_id: int) -> Idea:
     user = api_user(request)
+    if not 1 <= idea_id <= MAX_ID:
+        raise HttpError(404, "ไม่พบข้อเสนอ (idea not found)")
     idea = selectors.idea_detail(pk=idea_id, viewer=user)
     if idea is None or not user.has_perm("ideas.view_idea", idea):
         raise HttpError(404, "ไม่พบข้อเสนอ (idea not found)")
@@ -241,10 +252,10 @@ def idea_create(request, payload: IdeaIn):
 def idea_list(request, filters: Query[IdeaFilters]):
     qs = selectors.idea_list(
         campaign=filters.campaign,
-        agency=filters.agency,
-        tag=filters.tag,
+        agency=filters.agency or None,
+        tag=filters.tag or None,
         status=filters.status,
-        q=filters.q,
+        q=filters.q or None,
         ordering=filters.ordering,
     )
     count = qs.count()
@@ -332,7 +343,7 @@ def comment_create(request, idea_id: int, payload: CommentIn):
 @router.post("/ideas/{int:idea_id}/status", response=IdeaOut)
 def idea_status(request, idea_id: int, payload: StatusIn):
     user = require_user(request)
-    idea = get_object_or_404(Idea, pk=idea_id)
+    idea = _idea_for_staff(idea_id)
     try:
         services.idea_status_change(
             idea=idea,
@@ -349,7 +360,7 @@ def idea_status(request, idea_id: int, payload: StatusIn):
 @router.put("/ideas/{int:idea_id}/tags", response=IdeaOut)
 def idea_tags(request, idea_id: int, payload: TagsIn):
     user = require_user(request)
-    idea = get_object_or_404(Idea, pk=idea_id)
+    idea = _idea_for_staff(idea_id)
     try:
         services.idea_tags_set(idea=idea, actor=user, slugs=payload.tags)
     except IdeaError as error:

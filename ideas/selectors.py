@@ -47,6 +47,11 @@ def idea_list(
     unless `include_hidden`. `viewer` adds `viewer_voted`.
     """
     qs = Idea.objects.select_related("author", "campaign", "agency", "duplicate_of")
+    # NUL cannot be sent to PostgreSQL in a string literal; it never occurs in stored values.
+    tag = tag.replace("\x00", "") if tag else tag
+    q = q.replace("\x00", "") if q else q
+    if isinstance(agency, str):
+        agency = agency.replace("\x00", "")
     if not include_hidden:
         qs = qs.exclude(status=IdeaStatus.HIDDEN)
     if campaign is not None:
@@ -153,7 +158,7 @@ def campaign_list(*, agency: str | None = None):
         .order_by("-first_published_at")
     )
     if agency:
-        qs = qs.filter(agency__slug=agency)
+        qs = qs.filter(agency__slug=agency.replace("\x00", ""))
     return qs
 
 

@@ -489,7 +489,8 @@ def idea_tags_set(*, idea: Idea, actor, slugs: list[str]) -> Idea:
     idea = _locked_idea(idea)
     if not actor.has_perm("ideas.set_tags", idea):
         raise IdeaForbidden("เฉพาะผู้ดูแลหรือผู้จัดการของหน่วยงานนี้ (moderators/managers only)")
-    slugs = list(dict.fromkeys(s.strip() for s in slugs if s and s.strip()))
+    slugs = [s.replace("\x00", "").strip() for s in slugs if s]
+    slugs = list(dict.fromkeys(s for s in slugs if s))
     if len(slugs) > 10:
         raise IdeaValidationError("ใส่แท็กได้ไม่เกิน 10 แท็ก (too many tags)", field="tags")
     tags = tags_for_slugs(agency_id=idea.agency_id, slugs=slugs)

@@ -351,3 +351,14 @@ def test_similar_finds_the_same_idea_and_skips_hidden(
     moderator = make_member(Role.MODERATOR, agency=campaign.agency)
     services.idea_status_change(idea=booking, actor=moderator, status="hidden", response="")
     assert _post(client, "/api/v1/ideas/similar", payload).json() == []
+
+
+def test_odd_input_is_4xx_never_500(client, campaign, auth):
+    huge = 2**70
+    assert client.get(f"/api/v1/ideas/{huge}").status_code == 404
+    assert client.post(f"/api/v1/ideas/{huge}/vote", headers=auth).status_code == 404
+    assert client.get("/api/v1/ideas", {"campaign": huge}).status_code == 422
+    for params in ({"q": "นัด\x00หมาย"}, {"tag": "a\x00b"}, {"agency": "\x00"}, {"agency": ""}):
+        assert client.get("/api/v1/ideas", params).status_code == 200
+    payload = {"campaign": huge, "title": "ระบบนัดหมาย", "body": BODY, "consent": True}
+    assert _post(client, "/api/v1/ideas", payload, auth).status_code == 422
