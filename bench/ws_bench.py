@@ -147,6 +147,14 @@ async def _open_clients(ports, path, count, holder, join_prefix=None):
 async def _latency_rounds(clients, holder, rounds: int, label: str, op_fields: dict):
     tracker = holder.tracker = Tracker(expected=len(clients))
     samples: list[float] = []
+    # Warm-up (not measured): one op through each server process first.
+    for w in range(2):
+        client_id = f"{label}-warm-{w}"
+        tracker.start(client_id)
+        await clients[w % len(clients)].send_json(
+            {**op_fields, "client_id": client_id, "text": "อุ่นเครื่อง"}
+        )
+        await asyncio.wait_for(tracker.done[client_id].wait(), 120)
     for r in range(rounds):
         sender = clients[r % len(clients)]
         client_id = f"{label}-{r}"

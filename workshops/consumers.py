@@ -43,6 +43,30 @@ class TokenBucket:
         return False
 
 
+_warmed = False
+
+
+def _warm_up_once() -> None:
+    """Load the Thai dictionary in the background on the first connection of a process, so the
+    first `note.add` does not pay for it (it takes seconds on a busy machine)."""
+    global _warmed
+    if _warmed:
+        return
+    _warmed = True
+
+    def warm():
+        from django.db import close_old_connections
+
+        from nlp.services import search_text
+
+        try:
+            search_text("อุ่นเครื่อง")
+        finally:
+            close_old_connections()
+
+    asyncio.get_running_loop().run_in_executor(None, warm)
+
+
 def _max_bytes() -> int:
     return int(settings.RUAMKID.get("WS_MAX_MESSAGE_BYTES", 8 * 1024))
 
@@ -70,6 +94,7 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4403)
             return
         await self.accept()
+        _warm_up_once()
         if user is not None and user.is_authenticated:
             await self._join({})  # logged-in users may skip `join`
 

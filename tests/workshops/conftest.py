@@ -128,6 +128,7 @@ def _quick_presence(monkeypatch):
     from workshops import consumers
 
     monkeypatch.setattr(consumers, "PRESENCE_INTERVAL", 0.05)
+    monkeypatch.setattr(consumers, "_warmed", True)  # no background DB thread in tests
 
 
 @pytest.fixture(autouse=True)
