@@ -139,3 +139,38 @@ def test_form_errors_are_announced_and_focus_is_visible(site, new_context):
         "getComputedStyle(document.activeElement).outlineStyle + ' ' + getComputedStyle(document.activeElement).outlineWidth"
     )
     assert outline.split()[0] != "none" and outline.split()[1] != "0px", outline
+
+
+def _tab_to(page, predicate_js: str, limit: int = 60) -> None:
+    """Press Tab until the focused element matches the JS predicate (el => bool)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(({predicate_js}))(document.activeElement)"):
+            return
+    raise AssertionError(f"keyboard focus never reached {predicate_js}")
+
+
+def test_keyboard_only_submit_and_vote(site, new_context):
+    """Submit an idea and vote using only the keyboard (Tab, typing, Space, Enter)."""
+    from ideas.models import Idea
+
+    page = new_context(site["citizen"]).new_page()
+    page.goto(f"/ideas/campaigns/{site['campaign'].pk}/submit/")
+    _tab_to(page, "el => el.id === 'id_title'")
+    page.keyboard.type("ขอที่นั่งรอสำหรับผู้สูงอายุ")
+    _tab_to(page, "el => el.id === 'id_body'")
+    page.keyboard.type("หน้าห้องตรวจมีเก้าอี้ไม่พอ ผู้สูงอายุต้องยืนรอนาน อยากให้เพิ่มที่นั่ง")
+    _tab_to(page, "el => el.name === 'consent'")
+    page.keyboard.press("Space")
+    _tab_to(page, "el => el.type === 'submit' && el.closest('main')")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    created = Idea.objects.get(title="ขอที่นั่งรอสำหรับผู้สูงอายุ")
+
+    page.goto(f"/ideas/{site['idea'].pk}/")
+    _tab_to(page, "el => el.getAttribute('aria-pressed') === 'false'")
+    page.keyboard.press("Enter")
+    page.locator(f"#idea-vote-{site['idea'].pk} [aria-pressed=true]").wait_for()
+    site["idea"].refresh_from_db()
+    assert site["idea"].vote_count == 1
+    assert created.author_id == site["citizen"].pk
