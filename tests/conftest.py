@@ -19,6 +19,40 @@ def _fast_test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _migration_data(request):
+    """Restore rows that data migrations create (default tags, Wagtail's root and locale).
+
+    A `transaction=True` test ends by flushing every table, which also removes these rows for
+    the tests that run after it.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    transactional = marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from nlp.models import Tag
+    from nlp.taxonomy import DEFAULT_KEYWORDS, DEFAULT_TAGS
+
+    if not Tag.objects.filter(agency=None).exists():
+        for slug, label, label_en in DEFAULT_TAGS:
+            Tag.objects.get_or_create(
+                slug=slug,
+                agency=None,
+                defaults={
+                    "label": label,
+                    "label_en": label_en,
+                    "keywords": DEFAULT_KEYWORDS.get(slug, []),
+                },
+            )
+    from wagtail.models import Page
+
+    if not Page.objects.exists():
+        from cms.services import _root_page_ensure
+
+        _root_page_ensure()
+
+
 @pytest.fixture
 def home_page(db):
     from cms.services import home_page_ensure
