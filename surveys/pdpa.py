@@ -29,6 +29,9 @@ def export(user) -> dict:
                 "answers": [
                     {
                         "question": answer.question.text,
+                        "number": answer.number,
+                        "choice": answer.choice,
+                        "text": answer.text,
                         "value": answer.number
                         if answer.number is not None
                         else (answer.choice or answer.text),
