@@ -9,6 +9,20 @@ from schemathesis.checks import not_a_server_error
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
+@pytest.fixture(autouse=True)
+def _keep_test_connection_open():
+    """Calling the WSGI app directly fires request_started/finished, whose handler closes the
+    database connection (and with it the test database); Django's test client detaches it too."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.slow
 @pytest.mark.django_db
 @schema.parametrize()
