@@ -88,6 +88,7 @@ class Tracker:
         self.total = 0
         self.all_done = asyncio.Event()
         self.goal_total = None
+        self.last_seen = None
 
     def start(self, client_id: str) -> None:
         self.latencies[client_id] = []
@@ -97,6 +98,7 @@ class Tracker:
     def seen(self, client_id: str) -> None:
         now = time.perf_counter()
         self.total += 1
+        self.last_seen = now
         if client_id in self.sent:
             got = self.latencies[client_id]
             got.append(now - self.sent[client_id])
@@ -178,10 +180,13 @@ async def _throughput(clients, holder, ops_per_client: int, label: str, op_field
             for k in range(ops_per_client)
         ]
     )
-    await asyncio.wait_for(tracker.all_done.wait(), 300)
-    elapsed = time.perf_counter() - start
+    try:
+        await asyncio.wait_for(tracker.all_done.wait(), 120)
+    except TimeoutError:  # channels_redis drops messages for full channels (capacity)
+        print(f"{label}: observer saw {tracker.total}/{tracker.goal_total} events within 120 s")
+    elapsed = (tracker.last_seen or time.perf_counter()) - start
     holder.tracker = None
-    return tracker.goal_total / elapsed
+    return tracker.total / elapsed
 
 
 async def _close(clients, readers):

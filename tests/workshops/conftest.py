@@ -65,21 +65,21 @@ class Client:
             if message["type"] not in ("presence",):
                 raise AssertionError(f"expected {kind}, got {message}")
 
-    async def _reply(self, op, fields, kind):
+    async def _reply(self, op, fields, kind, timeout=30):
         """Send an op and return the event/error that echoes its client_id (other events that
         arrive meanwhile are kept in `self.others`)."""
         self.counter += 1
         fields.setdefault("client_id", f"c{id(self)}-{self.counter}")
         await self.send({"type": op, **fields})
         while True:
-            message = await self.recv()
+            message = await self.recv(timeout)
             if message.get("client_id") == fields["client_id"]:
                 assert message["type"] == kind, message
                 return message
             self.others.append(message)
 
-    async def op(self, op, **fields):
-        return await self._reply(op, fields, "event")
+    async def op(self, op, timeout=30, **fields):
+        return await self._reply(op, fields, "event", timeout)
 
     async def error(self, op, **fields):
         return await self._reply(op, fields, "error")

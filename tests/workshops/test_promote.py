@@ -40,7 +40,7 @@ async def test_promote_note_and_cluster_to_ideas(board):
     assert wrong_agency["code"] == "forbidden"
     assert (await fac.error("promote", campaign=campaign.pk))["code"] == "invalid"
 
-    promoted = await fac.op("promote", note_id=note, campaign=campaign.pk)
+    promoted = await fac.op("promote", timeout=180, note_id=note, campaign=campaign.pk)
     idea = await db(Idea.objects.get, pk=promoted["data"]["idea_id"])
     assert idea.origin == "workshop" and idea.campaign_id == campaign.pk
     assert "ส่ง SMS แจ้งเมื่อใกล้ถึงคิว" in idea.body and workshop.code in idea.body
@@ -49,7 +49,7 @@ async def test_promote_note_and_cluster_to_ideas(board):
     again = await fac.error("promote", note_id=note, campaign=campaign.pk)
     assert again["code"] == "invalid"
 
-    from_cluster = await fac.op("promote", cluster_id=cluster, campaign=campaign.pk)
+    from_cluster = await fac.op("promote", timeout=180, cluster_id=cluster, campaign=campaign.pk)
     cluster_idea = await db(Idea.objects.get, pk=from_cluster["data"]["idea_id"])
     assert cluster_idea.title == "การแจ้งเตือนคิว"
     assert "- ส่ง SMS แจ้งเมื่อใกล้ถึงคิว" in cluster_idea.body
