@@ -1,4 +1,7 @@
-"""Server-side SVG charts for the readiness view and the PDF (no JavaScript, escaped text)."""
+"""Server-side SVG charts for the readiness view and the PDF (no JavaScript, escaped text).
+
+Like the plans charts, the SVGs carry only numbers: WeasyPrint draws SVG text without Thai
+shaping, so titles, legends and category names are HTML around the chart."""
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -9,10 +12,10 @@ LAST_YEAR_COLOUR = "#8aa9bf"
 
 
 def grouped_level_chart(
-    categories: list[dict], *, title: str, width: int = 680, height: int = 240
+    categories: list[dict], *, title: str, width: int = 680, height: int = 200
 ) -> SafeString:
     """Average level (0–3) per category: last year (light) beside this year (dark), target tick."""
-    left, right, top, bottom = 34, 8, 40, 40
+    left, right, top, bottom = 24, 8, 16, 24
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(categories), 1)
     slot = plot_w / n
@@ -20,16 +23,8 @@ def grouped_level_chart(
     peak = 3.0
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="{escape(title)}" font-family="Laksaman, sans-serif">',
+        f'height="{height}" role="img" aria-label="{escape(title)}" font-family="sans-serif">',
         f"<title>{escape(title)}</title>",
-        f'<text x="{left}" y="14" font-size="13" fill="#222">{escape(title)}</text>',
-        f'<rect x="{left}" y="22" width="10" height="10" fill="{LAST_YEAR_COLOUR}"/>',
-        f'<text x="{left + 14}" y="31" font-size="10" fill="#222">ปีที่แล้ว</text>',
-        f'<rect x="{left + 70}" y="22" width="10" height="10" fill="{BAR_COLOUR}"/>',
-        f'<text x="{left + 84}" y="31" font-size="10" fill="#222">ปีนี้</text>',
-        f'<line x1="{left + 120}" y1="27" x2="{left + 140}" y2="27" stroke="{TARGET_COLOUR}" '
-        'stroke-width="2"/>',
-        f'<text x="{left + 144}" y="31" font-size="10" fill="#222">เป้าหมาย</text>',
     ]
     for level in range(4):
         y = top + plot_h - plot_h * level / peak
@@ -65,7 +60,7 @@ def grouped_level_chart(
             )
         parts.append(
             f'<text x="{x0 + bar_w:.1f}" y="{top + plot_h + 14}" font-size="10" '
-            f'text-anchor="middle" fill="#444">{escape("หมวด " + str(cat["number"]))}</text>'
+            f'text-anchor="middle" fill="#444">{escape(str(cat["number"]))}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
@@ -75,7 +70,7 @@ def evidence_coverage_chart(categories: list[dict], *, title: str) -> SafeString
     """Per category: items with evidence and items with citizen input, out of all items."""
     from plans.charts import bar_chart
 
-    labels = [f"หมวด {c['number']}" for c in categories]
+    labels = [str(c["number"]) for c in categories]
     values = [
         round(100 * (c["item_count"] - c["no_citizen_input"]) / c["item_count"], 1)
         if c["item_count"]

@@ -5,8 +5,9 @@ the 2571 plan. Idempotent: records are looked up by title, evidence is only cite
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
-from . import services
+from . import selectors, services
 from .models import Category, CriteriaSet, Finding, Item, ItemAnswer, Level, SelfAssessment
 
 FISCAL_YEAR = 2570
@@ -95,6 +96,10 @@ def _target(agency, kind: str, title: str):
     return SurveyPage.objects.filter(agency=agency, title=title).first()
 
 
+def criteria_set_items(assessment) -> Q:
+    return Q(category__criteria_set_id=assessment.criteria_set_id)
+
+
 @transaction.atomic
 def seed(ctx) -> None:
     agency = ctx.agencies.get(AGENCY)
@@ -109,7 +114,12 @@ def seed(ctx) -> None:
             agency=agency, fiscal_year=FISCAL_YEAR, actor=manager
         )
     cited = 0
+    items = Item.objects.filter(criteria_set_items(assessment), code__in=list(ANSWERS))
+    suggested = selectors.item_suggestions(assessment, list(items))
     for code, (level, explanation, targets) in ANSWERS.items():
+        details = {
+            (r["kind"], r["id"]): r["detail"] for r in suggested.get(code, {}).get("records", [])
+        }
         answer = ItemAnswer.objects.select_related("assessment__agency", "item").get(
             assessment=assessment, item__code=code
         )
@@ -128,7 +138,13 @@ def seed(ctx) -> None:
                 continue
             before = answer.evidence.count()
             try:
-                services.evidence_add_record(answer=answer, actor=manager, kind=kind, target=target)
+                services.evidence_add_record(
+                    answer=answer,
+                    actor=manager,
+                    kind=kind,
+                    target=target,
+                    note=details.get((kind, target.pk), ""),
+                )
             except ValidationError:
                 continue
             cited += answer.evidence.count() - before

@@ -474,10 +474,10 @@ def finding_to_plan_item(*, finding: Finding, actor):
     """
     from plans.models import ImprovementPlan, PlanItem
 
-    finding = (
-        Finding.objects.select_for_update()
-        .select_related("assessment__agency", "category", "item")
-        .get(pk=finding.pk)
+    # Lock only the finding's row (PostgreSQL refuses FOR UPDATE across the nullable item join).
+    Finding.objects.select_for_update().filter(pk=finding.pk).values_list("pk").get()
+    finding = Finding.objects.select_related("assessment__agency", "category", "item").get(
+        pk=finding.pk
     )
     if finding.kind != Finding.Kind.OFI:
         raise ValidationError(
