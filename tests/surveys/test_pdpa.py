@@ -13,7 +13,8 @@ def test_export_and_erase_keep_results_true(survey, valid_answers, user_factory)
     survey_response_submit(survey=survey, user=user, answers=valid_answers, consent=True)
     data = pdpa.personal_data_export(user=user)["surveys"]["survey_responses"]
     assert data[0]["survey_title"] == survey.title
-    assert {"question": "พอใจเวลารอคอยไหม", "value": 4} in data[0]["answers"]
+    likert = next(a for a in data[0]["answers"] if a["question"] == "พอใจเวลารอคอยไหม")
+    assert likert["value"] == 4 and likert["number"] == 4
     before = selectors.survey_results(survey)
     pdpa.account_erase(user=user)
     assert SurveyResponse.objects.get().user is None
