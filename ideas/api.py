@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from portal.api_auth import api_user, require_user
+from portal.ratelimit import rate_limit
 
 from . import selectors, services
 from .models import (
@@ -232,6 +233,7 @@ def campaigns(request, agency: str | None = None):
 @router.post("/ideas", response={201: IdeaOut})
 def idea_create(request, payload: IdeaIn):
     user = require_user(request)
+    rate_limit(request, "idea_submit")
     campaign = IdeaCampaignPage.objects.live().public().filter(pk=payload.campaign).first()
     if campaign is None:
         raise HttpError(404, "ไม่พบแคมเปญ (campaign not found)")
@@ -271,6 +273,7 @@ def idea_list(request, filters: Query[IdeaFilters]):
 
 @router.post("/ideas/similar", response=list[SimilarOut])
 def ideas_similar(request, payload: SimilarIn):
+    rate_limit(request, "similar_lookup")
     text = f"{payload.title} {payload.body}".strip()
     if not text:
         raise HttpError(422, "กรุณาส่งหัวข้อหรือรายละเอียด (title or body is required)")
@@ -287,6 +290,7 @@ def idea_get(request, idea_id: int):
 @router.patch("/ideas/{int:idea_id}", response=IdeaOut)
 def idea_patch(request, idea_id: int, payload: IdeaPatchIn):
     user = require_user(request)
+    rate_limit(request, "idea_update")
     idea = _visible_idea(request, idea_id)
     try:
         services.idea_update(idea=idea, actor=user, title=payload.title, body=payload.body)
@@ -298,6 +302,7 @@ def idea_patch(request, idea_id: int, payload: IdeaPatchIn):
 @router.post("/ideas/{int:idea_id}/vote", response=VoteOut)
 def vote_cast(request, idea_id: int):
     user = require_user(request)
+    rate_limit(request, "vote")
     idea = _visible_idea(request, idea_id)
     try:
         voted, count = services.vote_cast(idea=idea, user=user)
@@ -309,6 +314,7 @@ def vote_cast(request, idea_id: int):
 @router.delete("/ideas/{int:idea_id}/vote", response=VoteOut)
 def vote_retract(request, idea_id: int):
     user = require_user(request)
+    rate_limit(request, "vote")
     idea = _visible_idea(request, idea_id)
     try:
         voted, count = services.vote_retract(idea=idea, user=user)
@@ -327,6 +333,7 @@ def comment_list(request, idea_id: int):
 @router.post("/ideas/{int:idea_id}/comments", response={201: CommentOut})
 def comment_create(request, idea_id: int, payload: CommentIn):
     user = require_user(request)
+    rate_limit(request, "comment")
     idea = _visible_idea(request, idea_id)
     parent = None
     if payload.parent is not None:

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.ratelimit import limit_posts
+
 from . import selectors, services
 from .forms import CommentForm, IdeaEditForm, IdeaForm, StatusForm, TagsForm
 from .models import Comment, Idea, IdeaCampaignPage, IdeaStatus
@@ -119,6 +121,7 @@ def idea_detail(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_posts("idea_submit")
 def idea_submit(request, campaign_id: int):
     campaign = get_object_or_404(IdeaCampaignPage.objects.live().public(), pk=campaign_id)
     form = IdeaForm(request.POST or None, request.FILES or None)
@@ -148,6 +151,7 @@ def idea_submit(request, campaign_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_posts("idea_update")
 def idea_edit(request, pk: int):
     idea = _idea_or_404(request, pk)
     if not request.user.has_perm("ideas.change_idea", idea):
@@ -175,6 +179,7 @@ def idea_edit(request, pk: int):
 
 
 @require_POST
+@limit_posts("vote")
 def idea_vote(request, pk: int):
     idea = _idea_or_404(request, pk)
     error = None
@@ -204,6 +209,7 @@ def idea_vote(request, pk: int):
 
 @login_required
 @require_POST
+@limit_posts("comment")
 def comment_create(request, pk: int):
     idea = _idea_or_404(request, pk)
     form = CommentForm(request.POST)
@@ -272,6 +278,7 @@ def comment_delete(request, pk: int):
 
 @login_required
 @require_POST
+@limit_posts("comment_flag")
 def comment_flag(request, pk: int):
     comment = _comment_or_404(request, pk)
     try:
@@ -333,6 +340,7 @@ def idea_tags(request, pk: int):
 
 
 @require_GET
+@limit_posts("similar_lookup", methods=("GET",))
 def similar_panel(request):
     """HTMX panel on the submit form: ideas like the one being typed."""
     title = (request.GET.get("title") or "")[:200]

@@ -6,6 +6,7 @@ from ninja.errors import HttpError
 from pydantic import Field, field_validator
 
 from portal.models import Agency
+from portal.ratelimit import rate_limit
 
 from . import services
 from .pipeline import MAX_TEXT_CHARS
@@ -56,6 +57,7 @@ class SimilarityOut(Schema):
 @router.post("/tagging/preview", response=TaggingOut, auth=None)
 def tagging_preview(request, payload: TaggingIn):
     """Tokens, 0–3 tags with scores and keywords of a Thai text (nothing is stored)."""
+    rate_limit(request, "tagging_preview")
     agency = None
     if payload.agency:
         agency = get_object_or_404(Agency, slug=payload.agency)
@@ -74,6 +76,7 @@ def tagging_preview(request, payload: TaggingIn):
 @router.post("/similarity", response=SimilarityOut, auth=None)
 def similarity(request, payload: SimilarityIn):
     """Do two texts say the same concrete idea? The measure and threshold of /ideas/similar."""
+    rate_limit(request, "tagging_preview")
     from .similarity import threshold
 
     score, duplicate = services.similarity_score(payload.a, payload.b)

@@ -50,3 +50,21 @@ def rate_limit(request, group: str, rate: str | None = None) -> None:
     """Raise a JSON 429 when the caller exceeded the action's rate."""
     if is_limited(request, group, rate):
         raise HttpError(429, "ทำรายการถี่เกินไป กรุณารอสักครู่แล้วลองใหม่ (rate limit exceeded)")
+
+
+def limit_posts(group: str, *, methods: tuple[str, ...] = ("POST",)):
+    """View decorator: over the rate, answer with the Thai 429 page (or JSON under /api/)."""
+    from functools import wraps
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method in methods and is_limited(request, group):
+                from .views import rate_limited
+
+                return rate_limited(request)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
