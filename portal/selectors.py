@@ -9,15 +9,29 @@ def agency_list():
 
 
 def channel_layer_available(layer, timeout: float = 2.0) -> bool:
-    """True when a message can round-trip through the channel layer."""
+    """True when a message can round-trip through the channel layer.
+
+    The check runs in its own event loop. A Redis layer keeps per-loop state (receive buffers
+    and locks), so the shared instance must not be driven from a throw-away loop: the check
+    uses a fresh instance of the same configuration and closes its connections afterwards.
+    """
+    from channels.layers import DEFAULT_CHANNEL_LAYER, InMemoryChannelLayer, channel_layers
+
     if layer is None:
         return False
 
     async def round_trip():
-        channel = await layer.new_channel()
-        await layer.send(channel, {"type": "health.ping"})
-        message = await layer.receive(channel)
-        return message.get("type") == "health.ping"
+        probe = layer
+        if not isinstance(layer, InMemoryChannelLayer):
+            probe = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+        try:
+            channel = await probe.new_channel()
+            await probe.send(channel, {"type": "health.ping"})
+            message = await probe.receive(channel)
+            return message.get("type") == "health.ping"
+        finally:
+            if probe is not layer and hasattr(probe, "close_pools"):
+                await probe.close_pools()
 
     def run():
         return asyncio.run(asyncio.wait_for(round_trip(), timeout))

@@ -54,7 +54,7 @@ def workshop_join(request):
 
 def workshop_board(request, code: str):
     workshop, facilitator = _visible_workshop(request, code)
-    live_available = channel_layer_available(get_channel_layer(), timeout=1.0)
+    live_available = channel_layer_available(get_channel_layer(), timeout=3.0)
     campaigns = []
     if facilitator:
         from ideas.selectors import campaign_list
