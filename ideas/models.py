@@ -169,6 +169,17 @@ class Idea(models.Model):
             models.Index(fields=["campaign", "status", "-vote_count"], name="idea_campaign_votes"),
             models.Index(fields=["campaign", "status", "-created_at"], name="idea_campaign_new"),
             models.Index(fields=["agency", "status", "created_at"], name="idea_agency_status"),
+            # Public listings (hidden ideas excluded) read the first page straight off these.
+            models.Index(
+                fields=["campaign", "-vote_count", "-created_at", "-id"],
+                condition=~models.Q(status="hidden"),
+                name="idea_campaign_public_votes",
+            ),
+            models.Index(
+                fields=["campaign", "-created_at", "-id"],
+                condition=~models.Q(status="hidden"),
+                name="idea_campaign_public_new",
+            ),
         ]
 
     def __str__(self) -> str:
