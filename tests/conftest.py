@@ -31,6 +31,10 @@ def _migration_data(request):
         return
     transactional = marker.kwargs.get("transaction") or (marker.args and marker.args[0])
     request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.contrib.contenttypes.models import ContentType
+
+    # Flushed tables get new content-type ids; the in-process cache would hand out stale ones.
+    ContentType.objects.clear_cache()
     from nlp.models import Tag
     from nlp.taxonomy import DEFAULT_KEYWORDS, DEFAULT_TAGS
 

@@ -68,7 +68,7 @@ def asgi_server(transactional_db):
         proc.wait(30)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_vote_burst_loses_nothing(demo_campaigns, asgi_server):
     campaign = demo_campaigns[0]
     author = UserFactory()

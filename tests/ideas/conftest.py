@@ -3,28 +3,6 @@ import pytest
 from tests.factories import AgencyFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _migration_data(request):
-    """Default tags and the Wagtail root come from migrations. A transactional test elsewhere
-    may have flushed them, so make sure they exist (a no-op normally)."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None:
-        return
-    transactional = marker.kwargs.get("transaction", False)
-    request.getfixturevalue("transactional_db" if transactional else "db")
-    from wagtail.models import Page
-
-    from nlp.models import Tag
-    from nlp.taxonomy import DEFAULT_TAGS
-
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root"))
-    for slug, label, label_en in DEFAULT_TAGS:
-        Tag.objects.get_or_create(
-            slug=slug, agency=None, defaults={"label": label, "label_en": label_en}
-        )
-
-
 @pytest.fixture
 def make_campaign(db, home_page):
     """make_campaign(agency=None, **fields) -> a live IdeaCampaignPage under the agency's page."""

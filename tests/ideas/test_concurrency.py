@@ -37,7 +37,7 @@ def _run_parallel(fn, args_list):
     return errors
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_fifty_parallel_votes_are_counted_exactly(campaign, make_idea):
     idea = make_idea(campaign)
     voters = [UserFactory() for _ in range(N)]
@@ -51,7 +51,7 @@ def test_fifty_parallel_votes_are_counted_exactly(campaign, make_idea):
     assert Vote.objects.filter(idea=idea).count() == N
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_same_user_voting_in_parallel_counts_once(campaign, make_idea):
     idea = make_idea(campaign)
     user = UserFactory()
