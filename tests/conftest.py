@@ -85,3 +85,33 @@ def token_for(db):
         return {"Authorization": f"Bearer {api_token_create(user=user)}"}
 
     return make
+
+
+@pytest.fixture
+def answer_survey(db):
+    """answer_survey(survey, score, submitted_at) -> a response to the survey's first question."""
+    from surveys.models import Answer, SurveyResponse
+
+    def answer(survey, score: int, submitted_at):
+        response = SurveyResponse.objects.create(survey=survey, submitted_at=submitted_at)
+        Answer.objects.create(response=response, question=survey.questions.first(), number=score)
+        return response
+
+    return answer
+
+
+@pytest.fixture
+def make_workshop(db):
+    """make_workshop(agency, **fields) -> a finished workshop with a unique code."""
+    from workshops.models import Workshop
+
+    counter = {"n": 0}
+
+    def make(agency, **fields):
+        counter["n"] += 1
+        fields.setdefault("title", "ลดเวลารอคอยหน้าห้องตรวจ")
+        fields.setdefault("status", Workshop.Status.FINISHED)
+        fields.setdefault("code", f"TWS{counter['n']:03d}"[:6])
+        return Workshop.objects.create(agency=agency, **fields)
+
+    return make

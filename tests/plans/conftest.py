@@ -127,31 +127,3 @@ def make_survey(db, home_page):
         return page
 
     return make
-
-
-@pytest.fixture
-def answer_survey(db):
-    from surveys.models import Answer, SurveyResponse
-
-    def answer(survey, score: int, submitted_at):
-        response = SurveyResponse.objects.create(survey=survey, submitted_at=submitted_at)
-        Answer.objects.create(response=response, question=survey.questions.first(), number=score)
-        return response
-
-    return answer
-
-
-@pytest.fixture
-def make_workshop(db):
-    from workshops.models import Workshop
-
-    counter = {"n": 0}
-
-    def make(agency, **fields):
-        counter["n"] += 1
-        fields.setdefault("title", "ลดเวลารอคอยหน้าห้องตรวจ")
-        fields.setdefault("status", Workshop.Status.FINISHED)
-        fields.setdefault("code", f"PLN{counter['n']:03d}"[:6])
-        return Workshop.objects.create(agency=agency, **fields)
-
-    return make
