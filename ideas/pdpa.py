@@ -1,10 +1,8 @@
 """PDPA export/erasure for the ideas app (called by `portal.pdpa`)."""
 
+from portal.pdpa import iso
+
 from .models import Comment, CommentFlag, Idea, Notification, Vote
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def export(user) -> dict:
@@ -16,13 +14,13 @@ def export(user) -> dict:
                 "title": idea.title,
                 "body": idea.body,
                 "status": idea.status,
-                "created_at": _iso(idea.created_at),
+                "created_at": iso(idea.created_at),
                 "official_response": idea.response_text or None,
             }
             for idea in Idea.objects.filter(author=user).order_by("created_at")
         ],
         "votes": [
-            {"idea": vote.idea_id, "created_at": _iso(vote.created_at)}
+            {"idea": vote.idea_id, "created_at": iso(vote.created_at)}
             for vote in Vote.objects.filter(user=user).order_by("created_at")
         ],
         "comments": [
@@ -30,21 +28,21 @@ def export(user) -> dict:
                 "id": comment.pk,
                 "idea": comment.idea_id,
                 "body": comment.body,
-                "created_at": _iso(comment.created_at),
+                "created_at": iso(comment.created_at),
                 "removed": comment.is_removed,
             }
             for comment in Comment.objects.filter(author=user).order_by("created_at")
         ],
         "comment_flags": [
-            {"comment": flag.comment_id, "reason": flag.reason, "created_at": _iso(flag.created_at)}
+            {"comment": flag.comment_id, "reason": flag.reason, "created_at": iso(flag.created_at)}
             for flag in CommentFlag.objects.filter(user=user)
         ],
         "notifications": [
             {
                 "text": n.text,
                 "url": n.url,
-                "created_at": _iso(n.created_at),
-                "read_at": _iso(n.read_at),
+                "created_at": iso(n.created_at),
+                "read_at": iso(n.read_at),
             }
             for n in Notification.objects.filter(user=user).order_by("created_at")
         ],

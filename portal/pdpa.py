@@ -26,7 +26,8 @@ def _app_modules():
                 raise
 
 
-def _iso(value):
+def iso(value):
+    """ISO 8601 text of a datetime for exports, or None."""
     return value.isoformat() if value else None
 
 
@@ -38,29 +39,29 @@ def personal_data_export(*, user) -> dict:
             "display_name": user.display_name,
             "first_name": user.first_name,
             "last_name": user.last_name,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
+            "date_joined": iso(user.date_joined),
+            "last_login": iso(user.last_login),
         },
         "email_addresses": [
             {"email": address.email, "verified": address.verified, "primary": address.primary}
             for address in user.emailaddress_set.all()
         ],
         "memberships": [
-            {"agency": m.agency.slug, "role": m.role, "since": _iso(m.created_at)}
+            {"agency": m.agency.slug, "role": m.role, "since": iso(m.created_at)}
             for m in user.memberships.select_related("agency")
         ],
         "consents": [
             {
                 "purpose": c.purpose,
                 "notice_version": c.notice_version,
-                "given_at": _iso(c.given_at),
-                "withdrawn_at": _iso(c.withdrawn_at),
+                "given_at": iso(c.given_at),
+                "withdrawn_at": iso(c.withdrawn_at),
                 "subject": c.subject,
             }
             for c in user.consents.all()
         ],
         "api_tokens": [
-            {"prefix": t.prefix, "name": t.name, "created_at": _iso(t.created_at)}
+            {"prefix": t.prefix, "name": t.name, "created_at": iso(t.created_at)}
             for t in ApiToken.objects.filter(user=user)
         ],
     }

@@ -1,12 +1,9 @@
 """PDPA export/erasure for workshops (called by `portal.pdpa`)."""
 
 from portal.models import ERASED_DISPLAY_NAME
+from portal.pdpa import iso
 
 from .models import DotVote, Event, Note, Participant
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def export(user) -> dict:
@@ -17,13 +14,13 @@ def export(user) -> dict:
                 "workshop": p.workshop.code,
                 "title": p.workshop.title,
                 "display_name": p.display_name,
-                "joined_at": _iso(p.joined_at),
+                "joined_at": iso(p.joined_at),
                 "notes": [
-                    {"id": n.pk, "text": n.text, "created_at": _iso(n.created_at)}
+                    {"id": n.pk, "text": n.text, "created_at": iso(n.created_at)}
                     for n in Note.objects.filter(author=p).order_by("pk")
                 ],
                 "dot_votes": [
-                    {"note": v.note_id, "created_at": _iso(v.created_at)}
+                    {"note": v.note_id, "created_at": iso(v.created_at)}
                     for v in DotVote.objects.filter(participant=p).order_by("pk")
                 ],
             }
