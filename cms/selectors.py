@@ -1,4 +1,4 @@
-"""What the home page shows. Each section comes from the app that owns it, when present."""
+"""What the home page shows. Each section comes from the app that owns it."""
 
 from importlib import import_module
 
@@ -15,14 +15,7 @@ HOME_SECTIONS = [
 
 def _section(path: str, request):
     module_name, _, function_name = path.partition(":")
-    try:
-        module = import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        return []
-    function = getattr(module, function_name, None)
-    return list(function(request)) if function else []
+    return list(getattr(import_module(module_name), function_name)(request))
 
 
 def home_page_sections(request) -> dict:

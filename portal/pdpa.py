@@ -19,11 +19,7 @@ PERSONAL_DATA_MODULES = ["ideas.pdpa", "workshops.pdpa", "surveys.pdpa"]
 
 def _app_modules():
     for name in PERSONAL_DATA_MODULES:
-        try:
-            yield name.split(".")[0], import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+        yield name.split(".")[0], import_module(name)
 
 
 def iso(value):

@@ -24,13 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, quiet_logins=False, **options):
         ctx = demo.seed(demo.DemoContext())
         for module_name in APP_SEEDERS:
-            try:
-                module = import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name != module_name:
-                    raise
-                continue
-            module.seed(ctx)
+            import_module(module_name).seed(ctx)
         for line in ctx.log:
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("ข้อมูลตัวอย่างพร้อมแล้ว (demo data ready)"))
