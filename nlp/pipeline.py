@@ -29,6 +29,28 @@ _HTML_TAG = re.compile(r"<[^<>]{0,500}>")
 # A letter repeated 3+ times is emphasis ("มากกกก", "nooooo"); digits are left alone (1000, 555).
 _REPEATED = re.compile(r"([^\W\d_])\1{2,}", re.UNICODE)
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
+# pythainlp's `normalize` runs ~35 regex passes per text (≈ 60 µs); almost every text needs none
+# of them. This pattern finds everything any of its rules could change (reordered or repeated
+# vowels and tone marks, dangling marks at the start or after a space, "เเ", "ๅ", zero-width
+# characters); text without a match is returned unchanged by it, so it is skipped (same result,
+# checked against pythainlp in tests/nlp/test_pipeline.py).
+_ABOVE, _BELOW, _TONES, _FOLLOW, _LEAD = "ัิีึืํ็", "ุู", "่้๊๋", "ะาำๅ", "เแโใไ"
+_DANGLING = f"{_ABOVE}{_BELOW}{_TONES}\u0e3a\u0e4c\u0e4d\u0e4e"
+_NEEDS_THAI_NORMALIZE = re.compile(
+    "|".join(
+        [
+            f"^[{_DANGLING}]",
+            f"\\s[{_DANGLING}]",
+            f"[{_TONES}\u0e4c][{_ABOVE}{_BELOW}]",
+            f"\u0e4d[{_TONES}]*\u0e32",
+            f"[{_FOLLOW}][{_TONES}]",
+            "\u0e45",
+            f"([{_FOLLOW}{_LEAD}{_ABOVE}{_BELOW}\u0e3a\u0e4c\u0e4d\u0e4e])\\s*\\1",
+            f"[{_TONES}]{{2,}}",
+            "[\u200b\u200c]",
+        ]
+    )
+)
 
 # Public-service words that newmm's default dictionary lacks or splits.
 SERVICE_WORDS = frozenset(
@@ -139,7 +161,8 @@ def normalise(text: str) -> str:
     text = _ZERO_WIDTH.sub("", text).translate(_THAI_DIGITS)
     text = text.replace("เเ", "แ").replace("ํา", "ำ")
     text = _REPEATED.sub(r"\1", text)
-    text = thai_normalize(text)
+    if _NEEDS_THAI_NORMALIZE.search(text):
+        text = thai_normalize(text)
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -77,3 +77,35 @@ def test_agency_custom_word_is_kept_whole(db, agency):
     finally:
         CustomWord.objects.filter(word="ตึกศรีสุข").delete()
     assert "ตึกศรีสุข" not in pipeline.tokenize("ไปตึกศรีสุขมา")
+
+
+def test_normalise_fast_path_equals_pythainlp_normalize():
+    """`normalise` skips pythainlp's normalize when its pre-check finds nothing to fix; the result
+    must equal running it always (random strings dense in Thai marks + the training sentences)."""
+    import random
+    import re
+
+    from pythainlp.util import normalize as thai_normalize
+
+    from nlp import tagger
+
+    def reference(text):
+        saved = pipeline._NEEDS_THAI_NORMALIZE
+        pipeline._NEEDS_THAI_NORMALIZE = re.compile("")  # matches everything: always normalize
+        try:
+            return pipeline.normalise(text)
+        finally:
+            pipeline._NEEDS_THAI_NORMALIZE = saved
+
+    assert reference("เเปลก  ก่่อน") == thai_normalize("แปลก ก่อน")
+    rng = random.Random(5)
+    alphabet = "กขคงนมยรลวสอฤ" + "ะาำๅเแโใไ" + "ัิีึืํ็" + "ุู" + "่้๊๋" + "\u0e3a\u0e4c\u0e4e" + "  \n\tab1"
+    samples = [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(20_000)
+    ]
+    samples += [row["text"] for row in tagger.read_jsonl(tagger.TRAIN_PATH)]
+    skipped = 0
+    for text in samples:
+        assert pipeline.normalise(text) == reference(text), repr(text)
+        skipped += not pipeline._NEEDS_THAI_NORMALIZE.search(text)
+    assert skipped > 300  # the fast path is really taken
