@@ -2,6 +2,8 @@
 
 from django.db.models import Avg, Count, Prefetch, Q
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import Agency, Role
 from portal.permissions import agencies_with_role
@@ -108,6 +110,28 @@ def linkable_plan_items(*, agency_id: int):
     return (
         PlanItem.objects.filter(plan__agency_id=agency_id)
         .exclude(status=PlanItem.Status.CANCELLED)
+        .select_related("plan")
+        .order_by("-plan__fiscal_year", "pmqa_item", "sort_order", "pk")
+    )
+
+
+LINK_KIND_LABELS = {"idea": _("ข้อเสนอ"), "workshop": _("เวิร์กช็อป"), "survey": _("แบบสำรวจ")}
+
+
+def link_subject_url(kind: str, target) -> str:
+    """Where a manager works with the linked record: idea page, workshop console, survey results."""
+    if kind == "workshop":
+        return reverse("workshops:console_detail", args=[target.code])
+    if kind == "survey":
+        return reverse("surveys:results", args=[target.pk])
+    return target.get_absolute_url()
+
+
+def plan_items_linked_to(*, kind: str, target_id: int) -> list[PlanItem]:
+    """Every plan item (any plan of the agency, cancelled ones too) the record is linked to."""
+    relation = {"idea": "ideas", "workshop": "workshops", "survey": "surveys"}[kind]
+    return list(
+        PlanItem.objects.filter(**{relation: target_id})
         .select_related("plan")
         .order_by("-plan__fiscal_year", "pmqa_item", "sort_order", "pk")
     )

@@ -26,6 +26,11 @@ urlpatterns = [
     ),
     path("staff/exports/<int:export_id>/", views.export_status, name="export_status"),
     path("staff/exports/<int:export_id>/download/", views.export_download, name="export_download"),
-    path("link/idea/<int:idea_id>/", views.link_idea, name="link_idea"),
+    path("link/<str:kind>/<int:target_id>/", views.link_target, name="link"),
+    path(
+        "link/<str:kind>/<int:target_id>/unlink/<int:item_id>/",
+        views.unlink_target,
+        name="unlink",
+    ),
     path("<slug:agency_slug>/<int:fiscal_year>/", views.public_plan, name="public_plan"),
 ]

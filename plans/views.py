@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.services import audit_log
@@ -148,47 +149,77 @@ def staff_item_unlink(request, item_id: int, kind: str, target_id: int):
     return redirect(reverse("plans:staff_plan", args=[item.plan_id]) + f"#item-{item.pk}")
 
 
-@login_required
-def link_idea(request, idea_id: int):
-    """From an idea page or the moderation queue: link the idea to one of its agency's items."""
-    from ideas.models import Idea
-
-    idea = get_object_or_404(Idea.objects.select_related("agency"), pk=idea_id)
-    if not request.user.has_perm("plans.link_to_plan", idea):
+def _link_subject(request, kind: str, target_id: int):
+    """The idea / workshop / survey being linked, if the user may link it to plans."""
+    if kind not in services.LINK_KINDS:
+        raise Http404
+    target = services.link_target(kind=kind, target_id=target_id)
+    if target is None:
+        raise Http404
+    if not request.user.has_perm("plans.link_to_plan", target):
         raise PermissionDenied("เฉพาะผู้จัดการแผนของหน่วยงานนี้ (managers of this agency only)")
-    candidates = selectors.linkable_plan_items(agency_id=idea.agency_id)
+    return target
+
+
+def _safe_next(request, default: str) -> str:
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return default
+
+
+@login_required
+def link_target(request, kind: str, target_id: int):
+    """From an idea page, the moderation queue, a workshop console or survey results: link the
+    record to one of its agency's plan items, or see and remove the links it has."""
+    target = _link_subject(request, kind, target_id)
+    candidates = selectors.linkable_plan_items(agency_id=target.agency_id)
     form = LinkIdeaForm(request.POST or None, plan_items=candidates)
     if request.method == "POST" and form.is_valid():
         item = form.cleaned_data["plan_item"]
         try:
             created = services.plan_item_link(
-                item=item, actor=request.user, kind="idea", target=idea
+                item=item, actor=request.user, kind=kind, target=target
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(
                 request,
-                "เชื่อมโยงข้อเสนอกับแผนแล้ว" if created else "ข้อเสนอนี้เชื่อมโยงกับรายการนี้อยู่แล้ว",
+                _("เชื่อมโยงกับแผนพัฒนาแล้ว") if created else _("รายการนี้เชื่อมโยงกับแผนอยู่แล้ว"),
             )
-            next_url = request.POST.get("next", "")
-            if not url_has_allowed_host_and_scheme(
-                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-            ):
-                next_url = idea.get_absolute_url()
-            return redirect(next_url)
-    linked = selectors.plan_items_for_ideas([idea.pk]).get(idea.pk, [])
+            return redirect(_safe_next(request, selectors.link_subject_url(kind, target)))
     return render(
         request,
-        "plans/link_idea.html",
+        "plans/link_target.html",
         {
-            "idea": idea,
+            "kind": kind,
+            "kind_label": selectors.LINK_KIND_LABELS[kind],
+            "target": target,
+            "target_url": selectors.link_subject_url(kind, target),
             "form": form,
-            "linked": linked,
+            "linked": selectors.plan_items_linked_to(kind=kind, target_id=target.pk),
             "has_candidates": candidates.exists(),
             "next": request.GET.get("next", request.POST.get("next", "")),
         },
     )
+
+
+@login_required
+@require_POST
+def unlink_target(request, kind: str, target_id: int, item_id: int):
+    """Remove one link from the record's side (the plan page has its own unlink buttons)."""
+    target = _link_subject(request, kind, target_id)
+    item = _managed_item(request, item_id)
+    if services.plan_item_unlink(item=item, actor=request.user, kind=kind, target=target):
+        messages.success(request, _("ยกเลิกการเชื่อมโยงแล้ว"))
+    back = reverse("plans:link", args=[kind, target.pk])
+    next_url = request.POST.get("next", "")
+    if next_url:
+        back += "?" + urlencode({"next": next_url})
+    return redirect(back)
 
 
 @login_required
