@@ -365,3 +365,36 @@ def item_by_code(assessment: SelfAssessment, code: str) -> Item:
     if item is None:
         raise Http404("ไม่พบประเด็นนี้ในเกณฑ์ (item not found)")
     return item
+
+
+def plan_item_origins(plan_item_ids) -> dict[int, list[dict]]:
+    """{plan_item_id: [origin, ...]}: the self-assessment OFIs that plan items were made from.
+
+    Used by plans (staff plan page, "you said, we did", evidence pack); one query.
+    """
+    ids = [int(i) for i in plan_item_ids]
+    if not ids:
+        return {}
+    findings = (
+        Finding.objects.filter(plan_item_id__in=ids, kind=Finding.Kind.OFI)
+        .select_related("assessment__agency", "category", "item")
+        .order_by("plan_item_id", "pk")
+    )
+    result: dict[int, list[dict]] = {}
+    for finding in findings:
+        assessment = finding.assessment
+        result.setdefault(finding.plan_item_id, []).append(
+            {
+                "kind": "pmqa_ofi",
+                "finding_id": finding.pk,
+                "assessment_id": assessment.pk,
+                "assessment_fiscal_year": assessment.fiscal_year,
+                "assessment_url": assessment.get_absolute_url(),
+                "category": finding.category.number,
+                "category_name": finding.category.name,
+                "item_code": finding.item.code if finding.item else "",
+                "item_label": finding.item.label if finding.item else "",
+                "text": finding.text,
+            }
+        )
+    return result

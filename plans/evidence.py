@@ -268,6 +268,10 @@ def plan_item_links(plan: ImprovementPlan | None) -> list[dict]:
         .prefetch_related("ideas", "workshops", "surveys")
         .order_by("pmqa_item", "sort_order", "pk")
     )
+    from .selectors import item_origins
+
+    items = list(items)
+    origins = item_origins([item.pk for item in items])
     result = []
     for item in items:
         result.append(
@@ -307,6 +311,10 @@ def plan_item_links(plan: ImprovementPlan | None) -> list[dict]:
                 "surveys": [
                     {"id": s.pk, "title": s.title}
                     for s in sorted(item.surveys.all(), key=lambda s: s.pk)
+                ],
+                "origins": [
+                    {k: v for k, v in origin.items() if k != "assessment_url"}
+                    for origin in origins.get(item.pk, [])
                 ],
             }
         )

@@ -74,9 +74,24 @@ def _public_surveys_qs():
     return SurveyPage.objects.live().public().order_by("pk")
 
 
+def item_origins(item_ids) -> dict[int, list[dict]]:
+    """{item_id: [origin]}: where items came from (today: PMQA self-assessment OFIs)."""
+    from assessments.selectors import plan_item_origins
+
+    return plan_item_origins(item_ids)
+
+
+def _attach_origins(items: list[PlanItem]) -> list[PlanItem]:
+    origins = item_origins([item.pk for item in items])
+    for item in items:
+        item.origins = origins.get(item.pk, [])
+    return items
+
+
 def public_plan_items(plan: ImprovementPlan) -> list[PlanItem]:
     """Items shown publicly (cancelled ones left out) with their public ideas, workshops
-    and surveys in `public_ideas`, `public_workshops`, `public_surveys` (4 queries)."""
+    and surveys in `public_ideas`, `public_workshops`, `public_surveys`, and where each item
+    came from in `origins` (5 queries)."""
     items = list(
         plan_items(plan)
         .filter(ACTIVE_ITEM)
@@ -89,20 +104,22 @@ def public_plan_items(plan: ImprovementPlan) -> list[PlanItem]:
     for item in items:
         for idea in item.public_ideas:
             idea.public_url = idea.get_absolute_url()
-    return items
+    return _attach_origins(items)
 
 
 def staff_plan_items(plan: ImprovementPlan) -> list[PlanItem]:
-    """Every item of a plan with everything linked (staff see hidden ideas' status too)."""
+    """Every item of a plan with everything linked (staff see hidden ideas' status too) and
+    where each item came from in `origins`."""
     from ideas.models import Idea
 
-    return list(
+    items = list(
         plan_items(plan).prefetch_related(
             Prefetch("ideas", queryset=Idea.objects.order_by("pk")),
             "workshops",
             "surveys",
         )
     )
+    return _attach_origins(items)
 
 
 def linkable_plan_items(*, agency_id: int):
