@@ -8,9 +8,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
 
-# The plans app's private header helper: same bold header row in every Ruam Kid workbook.
-from plans.exports import _header
 from portal.thai_dates import thai_date, thai_datetime
+from portal.xlsx import be_datetime
+from portal.xlsx import header as _header
 
 from .charts import readiness_charts
 
@@ -45,10 +45,8 @@ def assessment_xlsx(payload: dict, ready: dict) -> bytes:
     sheet.append(["ปีงบประมาณ", payload["fiscal_year"]])
     sheet.append(["เกณฑ์", payload["criteria"]["title"]])
     sheet.append(["สถานะ", payload["status_label"]])
-    sheet.append(
-        ["ส่งเมื่อ", thai_datetime(payload["submitted_at"]) if payload["submitted_at"] else ""]
-    )
-    sheet.append(["จัดทำเมื่อ", thai_datetime(timezone.now())])
+    sheet.append(["ส่งเมื่อ", be_datetime(sheet, payload["submitted_at"])])
+    sheet.append(["จัดทำเมื่อ", be_datetime(sheet, timezone.now())])
     sheet.append(["ผู้ร่วมจัดทำ", ", ".join(payload["contributors"])])
     sheet.append([])
     _header(

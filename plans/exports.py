@@ -1,14 +1,15 @@
 """Evidence pack files: PDF (WeasyPrint, Thai font Laksaman) and XLSX (openpyxl) renderings of
 `plans.evidence.evidence_pack()`; the XLSX adds the underlying idea rows."""
 
+import datetime as dt
 import io
 
 from django.template.loader import render_to_string
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from portal.thai_dates import thai_datetime
+from portal.xlsx import be_date, be_datetime
+from portal.xlsx import header as _header
 
 from .charts import evidence_charts
 
@@ -26,13 +27,17 @@ def evidence_pdf(pack: dict) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def _header(sheet, titles: list[str]):
-    row = []
-    for title in titles:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        row.append(cell)
-    sheet.append(row)
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def origin_label(origin: dict) -> str:
+    """One line for a plan item's origin, e.g. an OFI of the year's self-assessment."""
+    item = f" ({origin['item_code']})" if origin.get("item_code") else ""
+    return (
+        f"OFI การประเมินตนเอง ปีงบประมาณ {origin['assessment_fiscal_year']} "
+        f"หมวด {origin['category']}{item}: {origin['text']}"
+    )
 
 
 def evidence_xlsx(pack: dict, idea_rows) -> bytes:
@@ -45,7 +50,9 @@ def evidence_xlsx(pack: dict, idea_rows) -> bytes:
     sheet.append(["ชุดหลักฐาน PMQA 4.0", pack["agency"]["name"]])
     sheet.append(["ปีงบประมาณ", pack["fiscal_year"]])
     sheet.append(["ช่วงเวลา", pack["period"]["label"]])
-    sheet.append(["จัดทำเมื่อ", pack["generated_at_label"]])
+    sheet.append(["วันเริ่มต้น", be_date(sheet, _date(pack["period"]["start"]))])
+    sheet.append(["วันสิ้นสุด", be_date(sheet, _date(pack["period"]["end"]))])
+    sheet.append(["จัดทำเมื่อ", be_datetime(sheet, dt.datetime.fromisoformat(pack["generated_at"]))])
     sheet.append([])
     _header(sheet, ["ตัวชี้วัด", "จำนวน", "ที่มา (แผ่นงาน)"])
     for label, key, source in [
@@ -138,6 +145,9 @@ def evidence_xlsx(pack: dict, idea_rows) -> bytes:
             "ข้อเสนอที่เชื่อมโยง (รหัส)",
             "เวิร์กช็อปที่เชื่อมโยง (รหัส)",
             "แบบสำรวจที่เชื่อมโยง (รหัส)",
+            "วันเริ่ม",
+            "วันสิ้นสุด",
+            "ที่มา",
         ],
     )
     for item in pack["plan_items"]:
@@ -152,17 +162,21 @@ def evidence_xlsx(pack: dict, idea_rows) -> bytes:
                 ", ".join(str(i["id"]) for i in item["ideas"]),
                 ", ".join(str(w["id"]) for w in item["workshops"]),
                 ", ".join(str(s["id"]) for s in item["surveys"]),
+                be_date(sheet, _date(item["start_date"])),
+                be_date(sheet, _date(item["end_date"])),
+                "\n".join(origin_label(o) for o in item.get("origins", [])),
             ]
         )
 
     sheet = book.create_sheet("เวิร์กช็อป")
     _header(sheet, ["รหัส", "ชื่อเวิร์กช็อป", "วันที่จัด", "ผู้เข้าร่วม", "โน้ต", "โหวต", "กลุ่มความคิด"])
     for workshop in pack["workshops"]:
+        held_at = workshop["held_at"]
         sheet.append(
             [
                 workshop["id"],
                 workshop["title"],
-                workshop["held_label"],
+                be_date(sheet, dt.datetime.fromisoformat(held_at) if held_at else None),
                 workshop["participant_count"],
                 workshop["note_count"],
                 workshop["vote_count"],
@@ -200,6 +214,7 @@ def evidence_xlsx(pack: dict, idea_rows) -> bytes:
             "ความคิดเห็น",
             "แท็ก",
             "รายการในแผน (รหัส)",
+            "วันที่เสนอ (ข้อความ พ.ศ.)",
         ],
     )
     for row in idea_rows:
@@ -209,14 +224,15 @@ def evidence_xlsx(pack: dict, idea_rows) -> bytes:
                 row["title"],
                 row["status"],
                 row["origin"],
-                thai_datetime(row["created_at"]),
+                be_datetime(sheet, row["created_at"]),
                 row["month"],
-                thai_datetime(row["first_response_at"]) if row["first_response_at"] else "",
+                be_datetime(sheet, row["first_response_at"]),
                 row["days_to_response"],
                 row["vote_count"],
                 row["comment_count"],
                 ", ".join(row["tags"]),
                 ", ".join(str(i) for i in row["plan_items"]),
+                thai_datetime(row["created_at"]),
             ]
         )
     buffer = io.BytesIO()

@@ -1,13 +1,17 @@
-"""CSV (UTF-8 with BOM, so Excel shows Thai) and XLSX exports: Thai headers, BE dates."""
+"""CSV (UTF-8 with BOM, so Excel shows Thai) and XLSX exports: Thai headers, BE dates.
+
+Rows carry dates as `datetime.date`; the CSV writes them as BE text (`30 ก.ย. 2569`), the XLSX
+as real Excel dates shown in the Thai Buddhist calendar (see `portal.xlsx`)."""
 
 import csv
+import datetime as dt
 import io
 
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from portal import xlsx
 from portal.services import audit_log
 from portal.thai_dates import current_fiscal_year, fiscal_year, thai_date
 
@@ -51,7 +55,7 @@ def response_rows(survey, **filters) -> tuple[list[str], list[list]]:
         local = timezone.localtime(submitted_at)
         row = [
             response_id,
-            thai_date(local),
+            local.date(),
             local.strftime("%H:%M"),
             fiscal_year(local),
             "สมาชิก" if user_id else "ไม่ระบุตัวตน",
@@ -128,6 +132,22 @@ def summary_tables(survey, **filters) -> list[tuple[str, list[str], list[list]]]
     ]
 
 
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return thai_date(value)
+    return value
+
+
+def _xlsx_value(sheet, value):
+    if isinstance(value, dt.datetime):
+        return xlsx.be_datetime(sheet, value)
+    if isinstance(value, dt.date):
+        return xlsx.be_date(sheet, value)
+    return value
+
+
 def _csv_bytes(tables: list[tuple[str, list[str], list[list]]]) -> bytes:
     buffer = io.StringIO()
     buffer.write("\ufeff")
@@ -138,7 +158,7 @@ def _csv_bytes(tables: list[tuple[str, list[str], list[list]]]) -> bytes:
                 writer.writerow([])
             writer.writerow([title])
         writer.writerow(header)
-        writer.writerows(["" if v is None else v for v in row] for row in rows)
+        writer.writerows([_csv_value(v) for v in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 
@@ -147,14 +167,10 @@ def _xlsx_bytes(tables: list[tuple[str, list[str], list[list]]], survey) -> byte
     workbook.remove(workbook.active)
     for title, header, rows in tables:
         sheet = workbook.create_sheet(title[:31])
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        xlsx.header(sheet, header)
         for row in rows:
-            sheet.append(row)
-        for column in sheet.columns:
-            width = max(len(str(c.value or "")) for c in column)
-            sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
+            sheet.append([_xlsx_value(sheet, v) for v in row])
+        xlsx.fit_columns(sheet)
         sheet.freeze_panes = "A2"
     workbook.properties.title = survey.title
     buffer = io.BytesIO()

@@ -3,7 +3,8 @@
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from portal.xlsx import header
 
 
 def export_xlsx(data: dict) -> bytes:
@@ -24,9 +25,7 @@ def export_xlsx(data: dict) -> bytes:
     ]
     for title, columns, rows in sheets:
         sheet = workbook.create_sheet(title)
-        sheet.append(columns)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        header(sheet, columns)
         for row in rows:
             sheet.append([row.get(c) for c in columns])
     buffer = BytesIO()

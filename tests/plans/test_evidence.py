@@ -1,6 +1,7 @@
 """The evidence pack's numbers against a hand-computed fixture (fiscal year 2570 =
 1 Oct 2026 – 30 Sep 2027, Bangkok time), and the same numbers in JSON, PDF and XLSX."""
 
+import datetime as dt
 import io
 import re
 
@@ -9,6 +10,7 @@ from openpyxl import load_workbook
 
 from plans import evidence
 from portal.models import AuditLogEntry
+from portal.xlsx import BE_DATE_FORMAT, BE_DATETIME_FORMAT
 from tests.factories import UserFactory
 
 from .conftest import bkk
@@ -253,7 +255,11 @@ def test_evidence_xlsx_cells_and_underlying_rows(client, agency_a, manager_a, ye
     assert len(rows) == 4  # every idea behind "ข้อเสนอทั้งหมด"
     first = rows[0]
     assert first[1] == "ลดเวลารอคอยหน้าห้องยา"
-    assert first[4] == "5 ต.ค. 2569 10:00 น."  # BE date
+    # A real Excel date (Bangkok time) shown in the Thai Buddhist calendar, plus the BE text.
+    assert first[4] == dt.datetime(2026, 10, 5, 10, 0)
+    assert first[12] == "5 ต.ค. 2569 10:00 น."
+    sheet = book["ข้อเสนอ"]
+    assert sheet["E2"].is_date and sheet["E2"].number_format == BE_DATETIME_FORMAT
     assert first[7] == 2.0 and first[10] == "waiting-time"
     assert first[11] == str(year_data["item"].pk)
     hidden = [row for row in rows if row[2] == "hidden"][0]
@@ -318,3 +324,34 @@ def test_background_export_with_progress(
     assert client.post(f"/plans/staff/{agency_a.slug}/2570/evidence/export/doc/").status_code == 404
     client.force_login(manager_b)
     assert client.get(f"/plans/staff/exports/{export.pk}/download/").status_code == 403
+
+
+def test_evidence_xlsx_dates_are_real_be_dates(client, agency_a, manager_a, year_data):
+    item = year_data["item"]
+    item.start_date, item.end_date = dt.date(2026, 11, 1), dt.date(2027, 3, 31)
+    item.save()
+    client.force_login(manager_a)
+    book = load_workbook(
+        io.BytesIO(client.get(f"/api/v1/agencies/{agency_a.slug}/evidence/2570.xlsx").content)
+    )
+    summary = {row[0].value: row[1] for row in book["สรุป"].iter_rows() if row[0].value}
+    for label, value in (
+        ("วันเริ่มต้น", dt.datetime(2026, 10, 1)),
+        ("วันสิ้นสุด", dt.datetime(2027, 9, 30)),
+    ):
+        assert summary[label].value == value
+        assert summary[label].number_format == BE_DATE_FORMAT
+    assert summary["จัดทำเมื่อ"].is_date
+    assert summary["จัดทำเมื่อ"].number_format == BE_DATETIME_FORMAT
+
+    plans = book["แผนและข้อเสนอ"]
+    header = [c.value for c in plans[1]]
+    start = plans.cell(row=2, column=header.index("วันเริ่ม") + 1)
+    end = plans.cell(row=2, column=header.index("วันสิ้นสุด") + 1)
+    assert (start.value, end.value) == (dt.datetime(2026, 11, 1), dt.datetime(2027, 3, 31))
+    assert start.number_format == end.number_format == BE_DATE_FORMAT
+
+    held = book["เวิร์กช็อป"]["C2"]  # scheduled 15 Jan 2027 10:00 Bangkok
+    assert held.value == dt.datetime(2027, 1, 15) and held.number_format == BE_DATE_FORMAT
+    # The code asks for the Thai Buddhist calendar (07) in the Thai locale (041E).
+    assert BE_DATE_FORMAT.startswith("[$-107041E]")

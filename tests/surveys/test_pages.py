@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -7,6 +8,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from cms.models import AgencyPage, HomePage
 from portal.models import AuditLogEntry
+from portal.xlsx import BE_DATE_FORMAT
 from surveys.models import SurveyPage, SurveyResponse
 from surveys.services import survey_response_submit
 
@@ -164,7 +166,9 @@ def test_exports_xlsx(client, answered, make_member):
     responses = load_workbook(
         io.BytesIO(client.get(f"/surveys/{answered.pk}/export/responses.xlsx").content)
     ).active
-    assert responses["B2"].value == "30 ก.ย. 2569"
+    # A real date (sorts and filters as one) shown in the Thai Buddhist calendar.
+    assert responses["B2"].value == dt.datetime(2026, 9, 30)
+    assert responses["B2"].is_date and responses["B2"].number_format == BE_DATE_FORMAT
     assert client.get(f"/surveys/{answered.pk}/export/responses.pdf").status_code == 404
 
 
