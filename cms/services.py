@@ -109,3 +109,38 @@ def agency_editor_membership_sync(*, user, agency: Agency) -> None:
         user.groups.add(group)
     else:
         user.groups.remove(group)
+
+
+def agency_id_for_page(page) -> int | None:
+    """The agency of the nearest AgencyPage above the page (or the page itself), if any."""
+    if isinstance(page.specific_deferred, AgencyPage):
+        return page.specific_deferred.agency_id
+    owner = AgencyPage.objects.ancestor_of(page).order_by("-depth").only("agency_id").first()
+    return owner.agency_id if owner else None
+
+
+@transaction.atomic
+def page_agency_sync(page) -> list:
+    """After a move: pages in the moved subtree that store an `agency` (campaigns, surveys)
+    take the agency of the AgencyPage they now live under. Returns the pages that changed.
+
+    Ideas of a moved campaign follow their campaign (through `ideas.services`).
+    """
+    changed = []
+    for node in [page, *page.get_descendants()]:
+        specific = node.specific
+        if isinstance(specific, AgencyPage) or not hasattr(specific, "agency_id"):
+            continue
+        agency_id = agency_id_for_page(node)
+        if agency_id is None or agency_id == specific.agency_id:
+            continue
+        type(specific).objects.filter(pk=specific.pk).update(agency_id=agency_id)
+        specific.agency_id = agency_id
+        changed.append(specific)
+        from ideas.models import IdeaCampaignPage
+
+        if isinstance(specific, IdeaCampaignPage):
+            from ideas.services import campaign_ideas_agency_sync
+
+            campaign_ideas_agency_sync(campaign=specific)
+    return changed

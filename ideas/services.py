@@ -553,3 +553,14 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
 def ensure_permission(user, perm: str, obj, message: str) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied(message)
+
+
+@transaction.atomic
+def campaign_ideas_agency_sync(*, campaign: IdeaCampaignPage) -> int:
+    """Ideas belong to their campaign's agency: after the campaign page moves to another
+    agency's tree (see cms.services.page_agency_sync), its ideas follow. Returns how many."""
+    return (
+        Idea.objects.filter(campaign=campaign)
+        .exclude(agency_id=campaign.agency_id)
+        .update(agency_id=campaign.agency_id)
+    )

@@ -86,9 +86,13 @@ class SurveyPage(Page):
             raise ValidationError({"closes_at": _("วันปิดต้องอยู่หลังวันเปิดรับคำตอบ")})
 
     def save(self, *args, **kwargs):
-        if self.agency_id is None and self.path and self.depth and self.depth > 1:
+        # The survey belongs to the agency whose page it lives under (also when an old
+        # revision is published after a move; moves themselves: cms.signals).
+        if self.path and self.depth and self.depth > 1:
             parent = self.get_parent()
-            self.agency_id = getattr(parent.specific, "agency_id", None)
+            agency_id = getattr(parent.specific, "agency_id", None) if parent else None
+            if agency_id:
+                self.agency_id = agency_id
         return super().save(*args, **kwargs)
 
     def is_open_at(self, when) -> bool:
