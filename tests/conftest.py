@@ -3,7 +3,7 @@ from pytest_factoryboy import register
 
 from portal.services import api_token_create
 
-from .factories import AgencyFactory, MembershipFactory, UserFactory
+from .factories import AgencyFactory, MembershipFactory, UserFactory, campaign_page, survey_page
 
 register(UserFactory)
 register(AgencyFactory)
@@ -62,6 +62,19 @@ def home_page(db):
     from cms.services import home_page_ensure
 
     return home_page_ensure()
+
+
+@pytest.fixture
+def make_campaign(db, home_page):
+    """make_campaign(agency=None, **fields) -> a live IdeaCampaignPage under the agency's page."""
+    return campaign_page
+
+
+@pytest.fixture
+def make_survey(db, home_page):
+    """make_survey(agency, questions=None, slug=None, live=True, **fields) -> a SurveyPage
+    (one Likert question unless `questions` says otherwise; see tests.factories)."""
+    return survey_page
 
 
 @pytest.fixture

@@ -64,29 +64,6 @@ def answer_of(assessment):
 
 
 @pytest.fixture
-def make_campaign(db, home_page):
-    from cms.services import agency_page_ensure
-    from ideas.models import IdeaCampaignPage
-
-    counter = {"n": 0}
-
-    def make(agency):
-        counter["n"] += 1
-        parent = agency_page_ensure(agency=agency)
-        page = IdeaCampaignPage(
-            title=f"แคมเปญ {counter['n']}",
-            slug=f"sa-campaign-{counter['n']}",
-            question="อยากให้ปรับปรุงบริการอย่างไร",
-        )
-        parent.add_child(instance=page)
-        page.save_revision().publish()
-        page.refresh_from_db()
-        return page
-
-    return make
-
-
-@pytest.fixture
 def make_idea(db):
     from ideas.models import Idea
 
@@ -114,23 +91,3 @@ def tag_idea(db):
         IdeaTag.objects.create(idea=idea, tag=tag_obj, confirmed=True)
 
     return tag
-
-
-@pytest.fixture
-def make_survey(db, home_page):
-    from cms.services import agency_page_ensure
-    from surveys.models import Question, QuestionKind, SurveyPage
-
-    counter = {"n": 0}
-
-    def make(agency, title="แบบสำรวจความพึงพอใจผู้รับบริการ"):
-        counter["n"] += 1
-        parent = agency_page_ensure(agency=agency)
-        page = SurveyPage(title=title, slug=f"sa-survey-{counter['n']}", agency=agency)
-        page.questions = [Question(kind=QuestionKind.LIKERT5, text="พึงพอใจเพียงใด")]
-        parent.add_child(instance=page)
-        page.save_revision().publish()
-        page.refresh_from_db()
-        return page
-
-    return make

@@ -64,30 +64,6 @@ def make_item(db):
 
 
 @pytest.fixture
-def make_campaign(db, home_page):
-    from cms.services import agency_page_ensure
-    from ideas.models import IdeaCampaignPage
-
-    counter = {"n": 0}
-
-    def make(agency, **fields):
-        counter["n"] += 1
-        parent = agency_page_ensure(agency=agency)
-        page = IdeaCampaignPage(
-            title=fields.pop("title", f"แคมเปญ {counter['n']}"),
-            slug=fields.pop("slug", f"plans-campaign-{counter['n']}"),
-            question="อยากให้ปรับปรุงบริการอย่างไร",
-            **fields,
-        )
-        parent.add_child(instance=page)
-        page.save_revision().publish()
-        page.refresh_from_db()
-        return page
-
-    return make
-
-
-@pytest.fixture
 def make_idea(db):
     from ideas.models import Idea
 
@@ -101,29 +77,5 @@ def make_idea(db):
             created_at=created_at or timezone.now(),
             **fields,
         )
-
-    return make
-
-
-@pytest.fixture
-def make_survey(db, home_page):
-    from cms.services import agency_page_ensure
-    from surveys.models import Question, QuestionKind, SurveyPage
-
-    counter = {"n": 0}
-
-    def make(agency, **fields):
-        counter["n"] += 1
-        parent = agency_page_ensure(agency=agency)
-        page = SurveyPage(
-            title=fields.pop("title", f"แบบสำรวจความพึงพอใจ {counter['n']}"),
-            slug=fields.pop("slug", f"plans-survey-{counter['n']}"),
-            **fields,
-        )
-        page.questions = [Question(kind=QuestionKind.LIKERT5, text="พึงพอใจเพียงใด")]
-        parent.add_child(instance=page)
-        page.save_revision().publish()
-        page.refresh_from_db()
-        return page
 
     return make

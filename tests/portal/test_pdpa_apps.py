@@ -5,7 +5,8 @@ import pytest
 from cms.services import agency_page_ensure
 from portal import pdpa
 from portal.models import ERASED_DISPLAY_NAME
-from tests.surveys.conftest import make_survey
+from tests.factories import SURVEY_ALL_KINDS
+from tests.factories import survey_page as make_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def contributions(home_page, agency_factory, user_factory):
 
     from surveys.services import survey_response_submit
 
-    survey = make_survey(agency, slug="pdpa-survey")
+    survey = make_survey(agency, questions=SURVEY_ALL_KINDS, slug="pdpa-survey")
     likert = survey.questions.get(kind="likert5")
     nps = survey.questions.get(kind="nps")
     single = survey.questions.get(kind="single")

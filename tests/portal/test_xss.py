@@ -3,7 +3,8 @@
 import pytest
 
 from cms.services import agency_page_ensure
-from tests.surveys.conftest import make_survey
+from tests.factories import SURVEY_ALL_KINDS
+from tests.factories import survey_page as make_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def test_workshop_note_text_is_escaped_on_server_rendered_pages(client, world):
 def test_survey_free_text_is_escaped_on_the_results_page(client, world):
     from surveys.services import survey_response_submit
 
-    survey = make_survey(world["agency"], slug="xss-survey")
+    survey = make_survey(world["agency"], questions=SURVEY_ALL_KINDS, slug="xss-survey")
     questions = {q.kind: q for q in survey.questions.all()}
     survey_response_submit(
         survey=survey,

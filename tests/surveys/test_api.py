@@ -140,7 +140,7 @@ def test_results_permissions_and_numbers(client, survey, q, valid_answers, make_
 
 
 def test_list_query_count_does_not_grow(client, survey, django_assert_max_num_queries):
-    from .conftest import make_survey
+    from tests.factories import survey_page as make_survey
 
     for i in range(6):
         make_survey(survey.agency, slug=f"more-{i}", questions=[("likert5", "พอใจไหม", "", True)])

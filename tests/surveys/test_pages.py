@@ -11,8 +11,10 @@ from portal.models import AuditLogEntry
 from portal.xlsx import BE_DATE_FORMAT
 from surveys.models import SurveyPage, SurveyResponse
 from surveys.services import survey_response_submit
+from tests.factories import SURVEY_ALL_KINDS
+from tests.factories import survey_page as make_survey
 
-from .conftest import bkk, make_survey
+from .conftest import bkk
 
 pytestmark = pytest.mark.django_db
 
@@ -92,8 +94,14 @@ def test_closed_and_login_only_pages(client, survey, q, user_factory):
 
 
 def test_public_list_shows_open_surveys_only(client, survey):
-    make_survey(survey.agency, slug="old", title="ปิดไปแล้ว", closes_at=bkk(2020, 1, 1))
-    make_survey(survey.agency, slug="draft", title="ฉบับร่าง", live=False)
+    make_survey(
+        survey.agency,
+        questions=SURVEY_ALL_KINDS,
+        slug="old",
+        title="ปิดไปแล้ว",
+        closes_at=bkk(2020, 1, 1),
+    )
+    make_survey(survey.agency, questions=SURVEY_ALL_KINDS, slug="draft", title="ฉบับร่าง", live=False)
     html = client.get("/surveys/").content.decode()
     assert survey.title in html and "ปิดไปแล้ว" not in html and "ฉบับร่าง" not in html
     survey.unpublish()

@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from surveys import selectors
 from surveys.models import QuestionKind
 from surveys.services import survey_response_submit
+from tests.factories import survey_page as make_survey
 
-from .conftest import bkk, make_survey
+from .conftest import bkk
 
 pytestmark = pytest.mark.django_db
 
