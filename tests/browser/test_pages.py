@@ -113,6 +113,9 @@ def test_main_pages_have_no_serious_accessibility_violations(site, new_context):
         phone_context=manager_phone,
     )
     _visit(manager, f"/plans/staff/{slug}/{year}/evidence/", "evidence-pack", found)
+    # Pages with the manager-only "link to plan" button.
+    _visit(manager, f"/ideas/{site['idea'].pk}/", "idea-detail-manager", found)
+    _visit(manager, "/ideas/moderation/", "moderation-queue", found)
     _visit(manager, "/staff/", "staff-dashboard", found)
     assert not found, "serious/critical accessibility problems:\n" + "\n".join(
         f"{page}: {violations}" for page, violations in found.items()
