@@ -17,6 +17,8 @@ os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
 from pythainlp.corpus import thai_stopwords, thai_words  # noqa: E402
 from pythainlp.tokenize import word_tokenize  # noqa: E402
+from pythainlp.tokenize._utils import rejoin_formatted_num  # noqa: E402
+from pythainlp.tokenize.newmm import segment as newmm_segment  # noqa: E402
 from pythainlp.util import dict_trie  # noqa: E402
 from pythainlp.util import normalize as thai_normalize  # noqa: E402
 
@@ -29,6 +31,7 @@ _HTML_TAG = re.compile(r"<[^<>]{0,500}>")
 # A letter repeated 3+ times is emphasis ("มากกกก", "nooooo"); digits are left alone (1000, 555).
 _REPEATED = re.compile(r"([^\W\d_])\1{2,}", re.UNICODE)
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
+_DIGITS_WITH_SEPARATOR = re.compile(r"(\d+[\.\,:])+\d+")  # as pythainlp's rejoin_formatted_num
 # pythainlp's `normalize` runs ~35 regex passes per text (≈ 60 µs); almost every text needs none
 # of them. This pattern finds everything any of its rules could change (reordered or repeated
 # vowels and tone marks, dangling marks at the start or after a space, "เเ", "ๅ", zero-width
@@ -201,6 +204,7 @@ def stopwords() -> frozenset[str]:
     return frozenset(thai_stopwords()) | frozenset(extra)
 
 
+@functools.lru_cache(maxsize=100_000)
 def _is_word(token: str) -> bool:
     return bool(_WORD_CHAR.search(token))
 
@@ -229,17 +233,24 @@ def _tokenize_cached(text: str) -> tuple[str, ...]:
 
 
 def _tokenize(text: str) -> list[str]:
-    text = normalise(text)[:MAX_TEXT_CHARS]
+    return tokenize_normalised(normalise(text))
+
+
+def tokenize_normalised(text: str) -> list[str]:
+    """`tokenize` of a text that already went through `normalise` (not memoised): the batch
+    analysis normalises each text once and gives the same clean text to the tagger."""
+    text = text[:MAX_TEXT_CHARS]
     if not text:
         return []
     trie = dictionary()
-    return [
-        token.lower()
-        for token in word_tokenize(
-            text, custom_dict=trie, engine="newmm-safe", keep_whitespace=False
-        )
-        if _is_word(token)
-    ]
+    # = word_tokenize(text, custom_dict=trie, engine="newmm-safe", keep_whitespace=False),
+    # calling the engine directly and rejoining "1,234" / "12:30" only when the text has such
+    # a number (the wrapper's post-processing passes cost ~10% of tokenising; same tokens,
+    # checked in tests/nlp/test_pipeline.py).
+    tokens = newmm_segment(text, trie, safe_mode=True)
+    if _DIGITS_WITH_SEPARATOR.search(text):
+        tokens = rejoin_formatted_num(tokens)
+    return [token.strip(" ").lower() for token in tokens if _is_word(token)]
 
 
 @functools.lru_cache(maxsize=50_000)

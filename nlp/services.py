@@ -6,6 +6,7 @@ Heavy models (tokeniser dictionary, tagger, sentence encoder) load lazily, once 
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,26 +37,29 @@ class TextAnalysis:
 # --- Keywords -------------------------------------------------------------------------------
 
 
-def _keyword_candidates(tokens: list[str]) -> list[str]:
+def _keyword_candidates(tokens: list[str], content: list[str] | None = None) -> list[str]:
     return [
         token
-        for token in pipeline.content_words(tokens)
+        for token in (pipeline.content_words(tokens) if content is None else content)
         if len(token) >= 2 and not (token.isascii() and len(token) < 3)
     ]
 
 
-def text_keywords(tokens: list[str], limit: int = 8) -> list[str]:
-    """Top keywords of one text: term frequency × IDF against the labelled corpus."""
-    counts = Counter(_keyword_candidates(tokens))
+def text_keywords(
+    tokens: list[str], limit: int = 8, *, content: list[str] | None = None
+) -> list[str]:
+    """Top keywords of one text: term frequency × IDF against the labelled corpus.
+    `content` = `pipeline.content_words(tokens)` when the caller has it already."""
+    counts = Counter(_keyword_candidates(tokens, content))
     if not counts:
         return []
     model = tagger.bundle()
     first = {}
     for position, token in enumerate(tokens):
         first.setdefault(token, position)
+    idf, max_idf = model.idf, model.max_idf
     ranked = sorted(
-        counts,
-        key=lambda w: (-(1 + np.log(counts[w])) * model.idf.get(w, model.max_idf), first[w]),
+        counts, key=lambda w: (-(1 + math.log(counts[w])) * idf.get(w, max_idf), first[w])
     )
     return ranked[:limit]
 
@@ -91,16 +95,24 @@ def text_analyse(*, text: str, agency=None) -> TextAnalysis:
 
 def texts_analyse(*, texts: list[str], agency=None) -> list[TextAnalysis]:
     """`text_analyse` for many texts at once (one classifier pass)."""
-    tokens = [pipeline.tokenize(text) for text in texts]
-    tags = tagger.predict(texts, tokens, agency=agency)
+    prepared = tagger.Prepared.from_texts(texts)  # each text normalised and tokenised once
+    tokens = prepared.tokens
+    expanded = [pipeline.expand(toks) for toks in tokens]
+    content = [pipeline.content_words(toks) for toks in tokens]
+    # = tagger.word_features(toks): content words of the tokens + of the compound parts.
+    features = [
+        words + pipeline.content_words(exp[len(toks) :])
+        for toks, exp, words in zip(tokens, expanded, content, strict=True)
+    ]
+    tags = tagger.predict(texts, tokens, agency=agency, prepared=prepared, feature_tokens=features)
     return [
         TextAnalysis(
             tokens=toks,
-            search_text=" ".join(pipeline.expand(toks)),
-            keywords=text_keywords(toks),
+            search_text=" ".join(exp),
+            keywords=text_keywords(toks, content=words),
             tags=[TagScore(slug=s, label=label, score=score) for s, label, score in text_tags],
         )
-        for toks, text_tags in zip(tokens, tags, strict=True)
+        for toks, exp, words, text_tags in zip(tokens, expanded, content, tags, strict=True)
     ]
 
 

@@ -109,3 +109,31 @@ def test_normalise_fast_path_equals_pythainlp_normalize():
         assert pipeline.normalise(text) == reference(text), repr(text)
         skipped += not pipeline._NEEDS_THAI_NORMALIZE.search(text)
     assert skipped > 300  # the fast path is really taken
+
+
+def test_tokenize_equals_pythainlp_word_tokenize():
+    """`tokenize_normalised` calls newmm directly (no wrapper post-processing unless the text has
+    a formatted number); the tokens must be those of `word_tokenize(..., "newmm-safe")`."""
+    from pythainlp.tokenize import word_tokenize
+
+    from nlp import tagger
+
+    texts = [row["text"] for row in tagger.read_jsonl(tagger.TRAIN_PATH)]
+    texts += [
+        "ค่าธรรมเนียม 1,234.50 บาท นัด 19:30น ที่ IP 127.0.0.1",
+        "เวลา 8.30 - 16.30 น. ห้อง 3.2",
+        "hello   world  ABC def",
+        "ສະບາຍດີ hello สวัสดี 😀 !!!",
+        "ก" * 3000,
+    ]
+    trie = pipeline.dictionary()
+    for text in texts:
+        clean = pipeline.normalise(text)
+        expected = [
+            token.lower()
+            for token in word_tokenize(
+                clean, custom_dict=trie, engine="newmm-safe", keep_whitespace=False
+            )
+            if pipeline._is_word(token)
+        ]
+        assert pipeline.tokenize_normalised(clean) == expected, text

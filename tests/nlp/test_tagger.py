@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from nlp import services, tagger
 from nlp.models import Tag
+from nlp.taxonomy import DEFAULT_TAGS
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +72,21 @@ def test_evaluate_tagger_on_held_out_examples(warm_models, capsys):
     call_command("evaluate_tagger", str(tagger.HELDOUT_PATH))
     out = capsys.readouterr().out
     micro = float(out.split("micro-F1:")[1].split()[0])
-    assert "waiting-time" in out and "macro-F1" in out
-    assert micro >= 0.75  # regression guard; measured numbers are in the README
+    assert "macro-F1" in out and "TF-IDF + sentence embeddings" in out
+    per_tag = {}
+    for line in out.split("per tag")[1].splitlines()[1:]:
+        slug, f1 = line.split()[:2]
+        per_tag[slug] = float(f1)
+    assert set(per_tag) == VALID_SLUGS
+    # The committed model on the held-out file (figures in bench/README.md): the issue's targets.
+    assert micro >= 0.85 and min(per_tag.values()) >= 0.70, out
+
+
+def test_evaluate_tagger_without_embeddings(warm_models, capsys):
+    call_command("evaluate_tagger", str(tagger.HELDOUT_PATH), "--semantic", "off")
+    out = capsys.readouterr().out
+    assert "TF-IDF only" in out
+    assert float(out.split("micro-F1:")[1].split()[0]) >= 0.75  # regression guard
 
 
 def test_evaluate_tagger_rejects_a_bad_file(tmp_path):
@@ -111,3 +125,92 @@ def test_train_tagger_without_the_ideas_function(warm_models, tmp_path, monkeypa
         assert "not available" in capsys.readouterr().out
     finally:
         tagger.bundle_reset(before)
+
+
+VALID_SLUGS = {slug for slug, _, _ in DEFAULT_TAGS}
+
+
+@pytest.mark.parametrize("path", [tagger.TRAIN_PATH, tagger.HELDOUT_PATH])
+def test_labelled_files_parse_with_known_slugs(path):
+    rows = tagger.read_jsonl(path)
+    assert len(rows) >= (600 if path == tagger.TRAIN_PATH else 150)
+    for row in rows:
+        assert set(row) == {"text", "labels"}
+        assert row["text"].strip() and 1 <= len(row["labels"]) <= tagger.MAX_TAGS
+        assert set(row["labels"]) <= VALID_SLUGS, row
+        assert len(set(row["labels"])) == len(row["labels"])
+    texts = [row["text"] for row in rows]
+    assert len(set(texts)) == len(texts)
+    per_tag = {slug: sum(slug in row["labels"] for row in rows) for slug in VALID_SLUGS}
+    assert min(per_tag.values()) >= (20 if path == tagger.TRAIN_PATH else 10), per_tag
+
+
+def test_held_out_sentences_are_not_in_training():
+    train = {row["text"] for row in tagger.read_jsonl(tagger.TRAIN_PATH)}
+    heldout = {row["text"] for row in tagger.read_jsonl(tagger.HELDOUT_PATH)}
+    assert not train & heldout
+
+
+def test_char_ngrams_equal_scikit_learn_char_wb():
+    """The numpy n-gram counter gives the same TF-IDF matrix as TfidfVectorizer(char_wb)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [tagger._clean_text(r["text"]) for r in tagger.read_jsonl(tagger.HELDOUT_PATH)]
+    texts += ["", "a", "ab cd", "x" * 5, "ก ข ค", "emoji 😀 ok"]
+    reference = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=2, max_features=30_000
+    )
+    expected = reference.fit_transform(texts)
+    ours = tagger.CharNgrams().fit_transform(texts)
+    assert ours.shape == expected.shape and ours.nnz == expected.nnz
+    # Same vocabulary size and order-free equality of each row's values.
+    for row in range(len(texts)):
+        assert np.allclose(np.sort(ours[row].data), np.sort(expected[row].data))
+
+
+def test_batched_tagging_equals_one_by_one(warm_models):
+    rows = tagger.read_jsonl(tagger.HELDOUT_PATH)[:40]
+    texts = [row["text"] for row in rows] + ["", "😀", "ห้องน้ำสกปรก"]
+    batched = services.texts_analyse(texts=texts)
+    single = [services.text_analyse(text=text) for text in texts]
+    assert batched == single
+    assert sum(bool(a.tags) for a in batched) >= 40
+
+
+def test_shared_features_equal_word_features(warm_models):
+    """texts_analyse derives the word features from tokens it already has; same as the model's."""
+    from nlp import pipeline
+
+    for row in tagger.read_jsonl(tagger.HELDOUT_PATH)[:30]:
+        tokens = pipeline.tokenize(row["text"])
+        expanded = pipeline.expand(tokens)
+        shared = pipeline.content_words(tokens) + pipeline.content_words(expanded[len(tokens) :])
+        assert shared == tagger.word_features(tokens)
+
+
+def test_lexical_proba_equals_the_classifier(warm_models):
+    model = tagger.bundle()
+    texts = [row["text"] for row in tagger.read_jsonl(tagger.HELDOUT_PATH)[:20]]
+    x = model.features(tagger.Prepared.from_texts(texts))
+    import numpy as np
+
+    assert np.allclose(model.lexical_proba(x), model.classifier.predict_proba(x))
+
+
+def test_cross_validation_tunes_on_training_examples_only(warm_models, monkeypatch):
+    examples = tagger.training_examples()[:200]
+    seen = []
+    real = tagger.Prepared.from_texts
+
+    def spy(texts):
+        seen.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(tagger.Prepared, "from_texts", staticmethod(spy))
+    rows = tagger.cross_validate(examples, folds=3, semantic=False)
+    heldout = {row["text"] for row in tagger.read_jsonl(tagger.HELDOUT_PATH)}
+    assert not heldout & set(seen)
+    assert rows[0]["micro_f1"] >= rows[-1]["micro_f1"]
+    assert 0.5 < rows[0]["micro_f1"] <= 1.0
+    assert {r["semantic_weight"] for r in rows} == {0.0}

@@ -1,6 +1,7 @@
 """Micro/macro F1 and per-tag F1 of the stored tagger on a JSONL file of {"text", "labels"}."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.test import override_settings
 
 from nlp import pipeline, tagger
 
@@ -37,6 +38,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--errors", action="store_true", help="Also print wrong predictions.")
+        parser.add_argument(
+            "--semantic",
+            choices=["default", "on", "off"],
+            default="default",
+            help="Blend in the sentence-embedding classifier (default: settings.NLP_TAGGER_SEMANTIC).",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -48,11 +55,16 @@ class Command(BaseCommand):
             raise CommandError('no {"text", "labels"} lines in the file')
         texts = [str(r["text"]) for r in rows]
         tokens = [pipeline.tokenize(t) for t in texts]
-        predictions = tagger.predict(texts, tokens)
+        semantic = {"on": True, "off": False}.get(options["semantic"], tagger.semantic_enabled())
+        with override_settings(NLP_TAGGER_SEMANTIC=semantic):
+            predictions = tagger.predict(texts, tokens)
         gold = [set(r["labels"]) for r in rows]
         predicted = [{slug for slug, _, _ in p} for p in predictions]
         report = f1_report(gold, predicted)
-        self.stdout.write(f"examples: {len(rows)}")
+        self.stdout.write(
+            f"examples: {len(rows)} "
+            f"({'TF-IDF + sentence embeddings' if semantic else 'TF-IDF only'})"
+        )
         self.stdout.write(f"micro-F1: {report['micro_f1']:.3f}")
         self.stdout.write(f"macro-F1: {report['macro_f1']:.3f}")
         self.stdout.write("per tag (F1 / precision / recall / support):")
