@@ -196,6 +196,10 @@ def test_lexical_proba_equals_the_classifier(warm_models):
     import numpy as np
 
     assert np.allclose(model.lexical_proba(x), model.classifier.predict_proba(x))
+    from nlp import encoder
+
+    vectors = encoder.encode(texts)
+    assert np.allclose(model.semantic_proba(vectors), model.semantic.predict_proba(vectors))
 
 
 def test_cross_validation_tunes_on_training_examples_only(warm_models, monkeypatch):
