@@ -1,22 +1,25 @@
-"""The live board: one WebSocket per participant, one channel-layer group per workshop.
+"""The live board: one WebSocket per participant.
 
-Protocol: ../shared/SPEC.md "Workshops". The consumer stays thin: it validates the envelope,
-rate-limits, and calls `services.workshop_op` (which stores the change and its event, then
-broadcasts after commit). Events reach every connection through the group; each connection
-drops events it already has (`seq <= self.last_seq`), so replays and live delivery never
-duplicate or reorder.
+Protocol: ../shared/SPEC.md "Workshops" (and docs/architecture.md for `since` on `join`). The
+consumer stays thin: it validates the envelope, rate-limits, calls `services.workshop_op` in a
+worker thread (one short transaction that stores the change and its event), then publishes the
+event from the event loop. Events reach the connection through its process's `fanout.WorkshopHub`,
+already serialised and in `seq` order; the connection drops events it already has
+(`seq <= self.last_seq`) and holds live events while it sends a state or a replay, so replays and
+live delivery never duplicate, reorder or leave a gap.
 """
 
 import asyncio
 import json
 import time
+from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.core.cache import cache
 
-from . import selectors, services
+from . import fanout, selectors, services
+from .db import board_db
 from .models import Workshop
 
 RATE_CAPACITY = 20  # ops per connection in a burst...
@@ -76,8 +79,10 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
         self.workshop_id = None
         self.participant = None
         self.facilitator = False
-        self.last_seq = 0
-        self.in_group = False
+        self.last_seq = 0  # the last event seq this connection has sent (or the client has)
+        self.attached = False  # receiving live events from the process's hub
+        self.syncing = 0  # > 0 while a state/replay is being read and sent: hold live events
+        self.held: list[tuple[int | None, str]] = []
         self.counted = False
         self.bucket = TokenBucket()
         if self.scope.get("token_invalid"):
@@ -96,9 +101,12 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         _warm_up_once()
         if user is not None and user.is_authenticated:
-            await self._join({})  # logged-in users may skip `join`
+            # Logged-in users may skip `join`; a reconnecting one passes ?since=<last seq>.
+            query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+            since = query.get("since", [""])[0]
+            await self._join({"since": int(since)} if since.isdigit() else {})
 
-    @database_sync_to_async
+    @board_db
     def _load(self, code, user):
         workshop = selectors.workshop_by_code(code)
         if workshop is None:
@@ -108,14 +116,11 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
         return workshop.pk, facilitator, visible
 
     async def disconnect(self, close_code):
-        if self.in_group:
-            await self.channel_layer.group_discard(
-                services.group_name(self.workshop_id), self.channel_name
-            )
+        if self.attached:
+            self.attached = False
+            await fanout.detach(self, self.workshop_id)
         if self.counted and self.participant is not None:
-            await database_sync_to_async(services.participant_disconnected)(
-                participant_id=self.participant.pk
-            )
+            await board_db(services.participant_disconnected)(participant_id=self.participant.pk)
             await self._broadcast_presence()
 
     # --- incoming ----------------------------------------------------------------------------
@@ -164,33 +169,44 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
         else:
             await self._error("invalid", f"ไม่รู้จักคำสั่ง (unknown type {kind[:40]!r})", client_id)
 
+    @staticmethod
+    def _since(content):
+        """The optional `since` of a join / the required one of a resume: int ≥ 0, or False."""
+        since = content.get("since")
+        if isinstance(since, bool) or not isinstance(since, int) or since < 0:
+            return False
+        return since
+
     async def _join(self, content, client_id=""):
         display_name = content.get("display_name", "")
         token = content.get("token", "")
         if not isinstance(display_name, str) or not isinstance(token, str):
             await self._error("invalid", "display_name ต้องเป็นข้อความ (must be a string)", client_id)
             return
+        since = None
+        if content.get("since") is not None:
+            since = self._since(content)
+            if since is False:
+                await self._error("invalid", "since ต้องเป็นจำนวนเต็ม (since: integer ≥ 0)", client_id)
+                return
         try:
             participant, first_time = await self._join_db(display_name, token[:64])
         except services.OpError as exc:
             await self._error(exc.code, exc.detail, client_id)
             return
+        # A reconnecting client that is still the same participant catches up by replay;
+        # anyone else (a new participant, an unknown token) needs the whole board.
+        same = participant.user_id is not None or (bool(token) and participant.token == token)
         self.participant = participant
-        if not self.in_group:
-            await self.channel_layer.group_add(
-                services.group_name(self.workshop_id), self.channel_name
-            )
-            self.in_group = True
-        state = await database_sync_to_async(selectors.workshop_state)(
-            Workshop(pk=self.workshop_id), participant, facilitator=self.facilitator
-        )
-        state["me"]["token"] = participant.token if participant.user_id is None else None
-        self.last_seq = state["seq"]
-        await self.send_json(state)
+        await self._attach()
+        if since is not None and same:
+            await self._replay(since)
+        else:
+            await self._send_state()
         if first_time:
             await self._broadcast_presence()
 
-    @database_sync_to_async
+    @board_db
     def _join_db(self, display_name, token):
         workshop = Workshop.objects.get(pk=self.workshop_id)
         participant = services.participant_join(
@@ -209,27 +225,14 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
         return participant, first_time
 
     async def _resume(self, content, client_id):
-        since = content.get("since")
-        if isinstance(since, bool) or not isinstance(since, int) or since < 0:
+        since = self._since(content)
+        if since is False:
             await self._error("invalid", "since ต้องเป็นจำนวนเต็ม (since: integer ≥ 0)", client_id)
             return
-        if self.participant is None:
-            await self._error("forbidden", "กรุณาเข้าร่วมก่อน (join first)", client_id)
-            return
-        events = await database_sync_to_async(selectors.events_since)(self.workshop_id, since)
-        if events is None:
-            state = await database_sync_to_async(selectors.workshop_state)(
-                Workshop(pk=self.workshop_id), self.participant, facilitator=self.facilitator
-            )
-            self.last_seq = state["seq"]
-            await self.send_json(state)
-            return
-        for event in events:
-            await self.send_json(event)
-        if events:
-            self.last_seq = max(self.last_seq, events[-1]["seq"])
-        else:
-            self.last_seq = max(self.last_seq, since)
+        # Replaying is reading: any connection that may see the board may catch up (and then
+        # follows live events), joined or not. Writing still needs `join`.
+        await self._attach()
+        await self._replay(since)
 
     async def _op(self, op, content, client_id):
         if self.participant is None:
@@ -239,35 +242,102 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
             participant=self.participant, user=self.scope.get("user"), facilitator=self.facilitator
         )
         try:
-            await database_sync_to_async(services.workshop_op)(
+            event = await board_db(services.workshop_op)(
                 workshop_id=self.workshop_id,
                 actor=actor,
                 op=op,
                 payload=content,
                 client_id=client_id,
+                publish=False,
             )
         except services.OpError as exc:
             await self._error(exc.code, exc.detail, client_id)
+            return
+        # Committed: publish from here, so the database thread is already free for the next op.
+        await fanout.publish(self.channel_layer, self.workshop_id, event.as_message())
 
     # --- outgoing ----------------------------------------------------------------------------
 
-    async def workshop_message(self, event):
-        message = event["message"]
-        if message.get("type") == "event":
-            seq = message["seq"]
-            if seq <= self.last_seq:
-                return  # already delivered (replay or state)
-            if seq > self.last_seq + 1:
-                # Another process's broadcast overtook an earlier one: the earlier events are
-                # committed (seq allocation is serialised), so fill the gap from the database.
-                missed = await database_sync_to_async(selectors.events_since)(
-                    self.workshop_id, self.last_seq
-                )
-                for earlier in missed or []:
-                    if earlier["seq"] < seq:
-                        await self.send_json(earlier)
-            self.last_seq = seq
-        await self.send_json(message)
+    async def _attach(self):
+        if not self.attached:
+            await fanout.attach(self, self.channel_layer, self.workshop_id)
+            self.attached = True
+
+    async def hub_event(self, seq, text):
+        """Called by the process's hub for each event (in seq order) and presence update."""
+        if self.syncing:
+            self.held.append((seq, text))
+            return
+        if seq is None:
+            await self.send(text_data=text)
+            return
+        if seq <= self.last_seq:
+            return  # already sent (state or replay)
+        if seq > self.last_seq + 1:
+            # Not expected (the hub delivers in order and reads hold deliveries), but never
+            # skip: hold it and read what is missing from the database.
+            self.held.append((seq, text))
+            self.syncing += 1
+            asyncio.get_running_loop().create_task(self._catch_up())
+            return
+        self.last_seq = seq
+        await self.send(text_data=text)
+
+    async def _flush_held(self):
+        """Send the live events held during a read, then go live again (call with syncing > 0)."""
+        try:
+            while self.held:
+                held, self.held = self.held, []
+                for seq, text in held:
+                    if seq is None:
+                        await self.send(text_data=text)
+                    elif seq == self.last_seq + 1:
+                        self.last_seq = seq
+                        await self.send(text_data=text)
+                    elif seq > self.last_seq + 1:
+                        rows = await board_db(fanout._event_texts_after)(
+                            self.workshop_id, self.last_seq, seq - self.last_seq - 1
+                        )
+                        for row_seq, row_text in rows:
+                            if row_seq == self.last_seq + 1:
+                                self.last_seq = row_seq
+                                await self.send(text_data=row_text)
+                        if seq == self.last_seq + 1:
+                            self.last_seq = seq
+                            await self.send(text_data=text)
+        finally:
+            self.syncing -= 1
+
+    async def _catch_up(self):
+        await self._flush_held()
+
+    async def _send_state(self):
+        self.syncing += 1
+        try:
+            state = await board_db(selectors.workshop_state)(
+                Workshop(pk=self.workshop_id), self.participant, facilitator=self.facilitator
+            )
+            if state["me"] is not None:
+                participant = self.participant
+                state["me"]["token"] = participant.token if participant.user_id is None else None
+            self.last_seq = state["seq"]
+            await self.send_json(state)
+        finally:
+            await self._flush_held()
+
+    async def _replay(self, since):
+        """Every event after `since` in order, or a fresh state when too old (SPEC `resume`)."""
+        self.syncing += 1
+        try:
+            events = await board_db(selectors.events_since)(self.workshop_id, since)
+            if events is None:
+                await self._send_state()
+                return
+            for event in events:
+                await self.send_json(event)
+            self.last_seq = max(self.last_seq, events[-1]["seq"] if events else since)
+        finally:
+            await self._flush_held()
 
     async def _broadcast_presence(self):
         key = f"workshops:presence:{self.workshop_id}"
@@ -288,19 +358,12 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
             return
 
     async def _send_presence(self):
-        participants = await database_sync_to_async(selectors.participants_list)(
-            Workshop(pk=self.workshop_id)
+        participants = await board_db(selectors.participants_list)(Workshop(pk=self.workshop_id))
+        await fanout.publish(
+            self.channel_layer,
+            self.workshop_id,
+            {"type": "presence", "participants": participants},
         )
-        try:
-            await self.channel_layer.group_send(
-                services.group_name(self.workshop_id),
-                {
-                    "type": "workshop.message",
-                    "message": {"type": "presence", "participants": participants},
-                },
-            )
-        except Exception:  # presence is best effort; the next state carries it too
-            return
 
     async def _error(self, code, detail, client_id=""):
         message = {"type": "error", "code": code, "detail": detail}
@@ -310,4 +373,4 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
 
     @classmethod
     async def encode_json(cls, content):
-        return json.dumps(content, ensure_ascii=False, default=str)
+        return fanout.dumps(content)

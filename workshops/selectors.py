@@ -99,7 +99,11 @@ def workshop_state(
 
 
 def events_since(workshop_id: int, since: int) -> list[dict] | None:
-    """Events with seq > since in order, or None when too many were missed (send a state)."""
+    """Events with seq > since in order, or None when too many were missed or `since` is ahead of
+    the workshop (the client's board is not this one's past: send a state)."""
+    last_seq = Workshop.objects.filter(pk=workshop_id).values_list("last_seq", flat=True).first()
+    if last_seq is None or since > last_seq:
+        return None
     events = list(
         Event.objects.filter(workshop_id=workshop_id, seq__gt=since).order_by("seq")[
             : MAX_REPLAY_EVENTS + 1

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from portal.models import Role
 
+from . import fanout
 from .models import DEFAULT_PHASES, Cluster, DotVote, Event, Note, Participant, Workshop
 from .models import generate_code as _generate_code
 
@@ -42,7 +43,7 @@ class OpError(Exception):
 
 
 def group_name(workshop_id: int) -> str:
-    return f"workshop.{workshop_id}"
+    return fanout.group_name(workshop_id)
 
 
 def is_facilitator(user, workshop: Workshop) -> bool:
@@ -53,15 +54,13 @@ def is_facilitator(user, workshop: Workshop) -> bool:
 
 
 def broadcast(workshop_id: int, message: dict) -> None:
-    """Send to every connection of the workshop (all processes). Never raises: a client that
-    misses a message catches up with `resume`, since events are persisted."""
+    """Send to every connection of the workshop (all processes), from synchronous code. Never
+    raises: events are persisted, and each process's hub reads a lost one back (`fanout`)."""
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(
-            group_name(workshop_id), {"type": "workshop.message", "message": message}
-        )
+        async_to_sync(layer.group_send)(group_name(workshop_id), fanout.envelope(message))
     except Exception:  # channel layer down: the op is stored, clients resume later
         logger.warning("workshop %s: broadcast failed", workshop_id, exc_info=True)
 
@@ -201,7 +200,9 @@ def _lock_and_allocate(workshop_id: int) -> Workshop:
     return Workshop.objects.get(pk=workshop_id)
 
 
-def _append_event(workshop: Workshop, op: str, actor: Actor, data: dict, client_id: str) -> Event:
+def _append_event(
+    workshop: Workshop, op: str, actor: Actor, data: dict, client_id: str, *, publish: bool = True
+) -> Event:
     event = Event.objects.create(
         workshop=workshop,
         seq=workshop.last_seq,
@@ -211,8 +212,9 @@ def _append_event(workshop: Workshop, op: str, actor: Actor, data: dict, client_
         data=data,
         client_id=client_id or "",
     )
-    message = event.as_message()
-    transaction.on_commit(lambda: broadcast(workshop.pk, message))
+    if publish:
+        message = event.as_message()
+        transaction.on_commit(lambda: broadcast(workshop.pk, message))
     return event
 
 
@@ -506,23 +508,36 @@ OPS = {
 }
 
 
-@transaction.atomic
 def workshop_op(
-    *, workshop_id: int, actor: Actor, op: str, payload: dict, client_id: str = ""
+    *,
+    workshop_id: int,
+    actor: Actor,
+    op: str,
+    payload: dict,
+    client_id: str = "",
+    publish: bool = True,
 ) -> Event:
-    """Apply one board operation and append its event (raises OpError; nothing is stored then)."""
+    """Apply one board operation and append its event (raises OpError; nothing is stored then).
+
+    The event is broadcast after the commit; with ``publish=False`` the caller does it (the
+    consumer publishes from its event loop, so this thread is free for the next operation)."""
     if op not in OPS:
         raise OpError("invalid", f"ไม่รู้จักคำสั่ง {op[:40]!r} (unknown op)")
+    if op in ("note.add", "note.edit") and isinstance(payload.get("text"), str):
+        # Tokenising Thai is the slow part: do it before the transaction takes the workshop's lock.
+        from nlp.services import search_text
+
+        payload = {**payload, "_search_text": search_text(payload["text"].strip())}
+    with transaction.atomic():
+        return _workshop_op(workshop_id, actor, op, payload, client_id, publish)
+
+
+def _workshop_op(workshop_id, actor, op, payload, client_id, publish) -> Event:
     handler, facilitator_only = OPS[op]
     if facilitator_only and not actor.facilitator:
         raise OpError("forbidden", "เฉพาะกระบวนกรเท่านั้น (facilitator only)")
     if actor.participant is None:
         raise OpError("forbidden", "กรุณาเข้าร่วมก่อน (join first)")
-    if op in ("note.add", "note.edit") and isinstance(payload.get("text"), str):
-        # Tokenising Thai is the slow part: do it before taking the workshop's lock.
-        from nlp.services import search_text
-
-        payload = {**payload, "_search_text": search_text(payload["text"].strip())}
     ws = _lock_and_allocate(workshop_id)
     if not actor.facilitator:
         if not ws.board_open:
@@ -530,7 +545,7 @@ def workshop_op(
         if ws.locked:
             raise OpError("locked", "กระบวนกรล็อกบอร์ดไว้ (the board is locked)")
     data = handler(ws, actor, payload)
-    return _append_event(ws, op, actor, data, client_id)
+    return _append_event(ws, op, actor, data, client_id, publish=publish)
 
 
 @transaction.atomic
