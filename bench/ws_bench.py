@@ -4,11 +4,15 @@ Measures, in the same run and on the same server processes:
   1. fan-out latency: time from one `note.add` to its `event` at every client (p50/p95), against a
      bare Channels broadcast consumer (no database, no validation) — ratio goal ≤ 2.0;
   2. throughput: every client sends `--ops-per-client` note.add at once; ops/second until the
-     last event reached an observer (and the same for the bare broadcast).
+     last event reached an observer (and the same for the bare broadcast); meanwhile
+     `--drop-clients` participants lose their connection and rejoin with `since`;
+  3. delivery: every participant must end up with every event after its join, applied in seq
+     order (`workshops.ws_client.BoardSession`: resume on a gap, rejoin with `since`); it prints
+     lost / out-of-order / duplicate counts and exits 1 if anything was lost.
 
 Usage (PostgreSQL + Redis; the database is migrated by the script):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ws_eng REDIS_URL=redis://127.0.0.1:6379/3 \
-        .venv/bin/python bench/ws_bench.py --clients 200 --rounds 20
+        .venv/bin/python bench/ws_bench.py --clients 200 --rounds 20 [--port 8261]
 
 The server processes import this module (WS_BENCH_SERVER=1) to add the bare broadcast route.
 """
@@ -109,41 +113,61 @@ class Tracker:
 
 
 class Holder:
-    """The tracker currently fed by every client's reader task."""
+    """The tracker currently fed by every client's reader task, and per-client delivery counts
+    of the throughput phase (to count what the bare broadcast loses)."""
 
     tracker: Tracker | None = None
+    burst_prefix: str | None = None
+
+    def __init__(self, clients: int = 0):
+        self.burst_counts = [0] * clients
 
 
-async def _reader(client, holder: Holder, observer: bool):
+def _feed(holder: Holder, index: int, message: dict) -> None:
+    tracker = holder.tracker
+    client_id = message.get("client_id")
+    if message.get("type") != "event" or not client_id:
+        return
+    if holder.burst_prefix and str(client_id).startswith(holder.burst_prefix):
+        holder.burst_counts[index] += 1
+    if tracker is not None and (index == 0 or tracker.goal_total is None):
+        tracker.seen(client_id)
+
+
+async def _reader(recv, holder: Holder, index: int):
     from workshops.ws_client import WebSocketClosed
 
     try:
         while True:
-            message = await client.recv_json()
-            tracker = holder.tracker
-            if tracker is None or message.get("type") != "event" or not message.get("client_id"):
-                continue
-            if observer or tracker.goal_total is None:
-                tracker.seen(message["client_id"])
+            _feed(holder, index, await recv())
     except (WebSocketClosed, asyncio.CancelledError):
         return
 
 
-async def _open_clients(ports, path, count, holder, join_prefix=None):
+async def _open_bare(ports, count, holder):
     from workshops.ws_client import WSClient
 
     clients, readers = [], []
     for i in range(count):
-        port = ports[i % len(ports)]
-        client = await WSClient.connect("127.0.0.1", port, path)
-        if join_prefix:
-            await client.send_json({"type": "join", "display_name": f"{join_prefix} {i}"})
-            while (await client.recv_json(timeout=60))["type"] != "state":
-                pass
+        client = await WSClient.connect("127.0.0.1", ports[i % len(ports)], "/ws/bench/bare/")
         clients.append(client)
-        readers.append(asyncio.create_task(_reader(client, holder, observer=(i == 0))))
-    await asyncio.sleep(2.0)  # let join/presence traffic settle
+        readers.append(asyncio.create_task(_reader(client.recv_json, holder, i)))
+    await asyncio.sleep(2.0)  # let connection traffic settle
     return clients, readers
+
+
+async def _open_board(ports, code, count, holder):
+    """Board participants (BoardSession: in-order, resume on gap, rejoin with `since`)."""
+    from workshops.ws_client import BoardSession
+
+    sessions, readers = [], []
+    for i in range(count):
+        session = BoardSession("127.0.0.1", ports[i % len(ports)], code, f"ผู้ร่วม {i}")
+        await session.connect()
+        sessions.append(session)
+        readers.append(asyncio.create_task(_reader(session.recv, holder, i)))
+    await asyncio.sleep(2.0)  # let join/presence traffic settle
+    return sessions, readers
 
 
 async def _latency_rounds(clients, holder, rounds: int, label: str, op_fields: dict):
@@ -153,18 +177,25 @@ async def _latency_rounds(clients, holder, rounds: int, label: str, op_fields: d
     for w in range(2):
         client_id = f"{label}-warm-{w}"
         tracker.start(client_id)
-        await clients[w % len(clients)].send_json(
-            {**op_fields, "client_id": client_id, "text": "อุ่นเครื่อง"}
+        await _send(
+            clients[w % len(clients)], {**op_fields, "client_id": client_id, "text": "อุ่นเครื่อง"}
         )
         await asyncio.wait_for(tracker.done[client_id].wait(), 120)
     for r in range(rounds):
         sender = clients[r % len(clients)]
         client_id = f"{label}-{r}"
         tracker.start(client_id)
-        await sender.send_json({**op_fields, "client_id": client_id, "text": f"ทดสอบความเร็ว {r}"})
+        await _send(sender, {**op_fields, "client_id": client_id, "text": f"ทดสอบความเร็ว {r}"})
         await asyncio.wait_for(tracker.done[client_id].wait(), 60)
         samples.extend(tracker.latencies[client_id])
     return samples
+
+
+async def _send(client, message: dict) -> None:
+    if hasattr(client, "send_json"):
+        await client.send_json(message)
+    else:
+        await client.send(message)
 
 
 async def _throughput(clients, holder, ops_per_client: int, label: str, op_fields: dict) -> float:
@@ -172,21 +203,60 @@ async def _throughput(clients, holder, ops_per_client: int, label: str, op_field
     tracker = Tracker(expected=1)
     tracker.goal_total = len(clients) * ops_per_client
     holder.tracker = tracker
+    holder.burst_prefix = f"{label}-"
     start = time.perf_counter()
     await asyncio.gather(
         *[
-            client.send_json({**op_fields, "client_id": f"{label}-{i}-{k}", "text": f"โน้ต {i}-{k}"})
+            _send(client, {**op_fields, "client_id": f"{label}-{i}-{k}", "text": f"โน้ต {i}-{k}"})
             for i, client in enumerate(clients)
             for k in range(ops_per_client)
         ]
     )
     try:
         await asyncio.wait_for(tracker.all_done.wait(), 120)
-    except TimeoutError:  # channels_redis drops messages for full channels (capacity)
+    except TimeoutError:
         print(f"{label}: observer saw {tracker.total}/{tracker.goal_total} events within 120 s")
     elapsed = (tracker.last_seen or time.perf_counter()) - start
     holder.tracker = None
     return tracker.total / elapsed
+
+
+async def _drop_and_rejoin(sessions, readers, holder, count: int, delay: float) -> None:
+    """Mid-burst, `count` participants lose their connection and rejoin with `since`."""
+    await asyncio.sleep(delay)
+    picked = list(range(1, len(sessions), max(1, len(sessions) // max(count, 1))))[:count]
+    for i in picked:
+        readers[i].cancel()
+        await sessions[i].close()
+    await asyncio.sleep(0.5)  # events keep coming meanwhile
+    for i in picked:
+        await sessions[i].connect()
+        readers[i] = asyncio.create_task(_reader(sessions[i].recv, holder, i))
+
+
+async def _verify(sessions, last_seq: int, wait: float) -> dict:
+    """Wait until every participant applied every event up to `last_seq`; ask the laggards to
+    resume once; return the counts."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline and any((s.seq or 0) < last_seq for s in sessions):
+        await asyncio.sleep(0.1)
+    behind = [s for s in sessions if (s.seq or 0) < last_seq]
+    for session in behind:
+        await session.resume()
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline and any((s.seq or 0) < last_seq for s in sessions):
+        await asyncio.sleep(0.1)
+    return {
+        "clients": len(sessions),
+        "events": last_seq,
+        "deliveries": sum(last_seq - (s.joined_at_seq or 0) for s in sessions),
+        "lost": sum(len(s.missing(last_seq)) for s in sessions),
+        "out_of_order": sum(s.out_of_order for s in sessions),
+        "duplicates": sum(s.duplicates for s in sessions),
+        "resumes_on_gap": sum(s.resumes for s in sessions) - len(behind),
+        "late_resumes": len(behind),
+        "in_order": all(s.applied == sorted(s.applied) for s in sessions),
+    }
 
 
 async def _close(clients, readers):
@@ -213,6 +283,15 @@ def main() -> None:
     parser.add_argument("--servers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--ops-per-client", type=int, default=2)
+    parser.add_argument(
+        "--port", type=int, default=0, help="first server port (default: any free ports)"
+    )
+    parser.add_argument(
+        "--drop-clients",
+        type=int,
+        default=10,
+        help="participants that lose their connection mid-burst and rejoin with `since`",
+    )
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -244,7 +323,7 @@ def main() -> None:
         "WS_BENCH_SERVER": "1",
         "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'bench'}",
     }
-    ports = [_free_port() for _ in range(args.servers)]
+    ports = [args.port + i if args.port else _free_port() for i in range(args.servers)]
     servers = [
         subprocess.Popen(
             [
@@ -274,21 +353,30 @@ def main() -> None:
                 time.sleep(0.2)
 
         async def run():
-            holder = Holder()
-            bare, readers = await _open_clients(ports, "/ws/bench/bare/", args.clients, holder)
+            holder = Holder(args.clients)
+            bare, readers = await _open_bare(ports, args.clients, holder)
             bare_lat = await _latency_rounds(bare, holder, args.rounds, "bare", {"type": "x"})
             bare_ops = await _throughput(bare, holder, args.ops_per_client, "bt", {"type": "x"})
+            await asyncio.sleep(5)  # stragglers
+            bare_expected = args.clients * args.ops_per_client * args.clients
+            bare_lost = bare_expected - sum(holder.burst_counts)
             await _close(bare, readers)
-            path = f"/ws/workshops/{workshop.code}/"
-            live, readers = await _open_clients(ports, path, args.clients, holder, "ผู้ร่วม")
+            holder = Holder(args.clients)
+            live, readers = await _open_board(ports, workshop.code, args.clients, holder)
             ws_lat = await _latency_rounds(live, holder, args.rounds, "ws", {"type": "note.add"})
+            dropper = asyncio.create_task(
+                _drop_and_rejoin(live, readers, holder, args.drop_clients, delay=0.2)
+            )
             ws_ops = await _throughput(
                 live, holder, args.ops_per_client, "wt", {"type": "note.add"}
             )
+            await dropper
+            last_seq = await asyncio.to_thread(_last_seq, workshop.pk)
+            check = await _verify(live, last_seq, wait=30)
             await _close(live, readers)
-            return bare_lat, bare_ops, ws_lat, ws_ops
+            return bare_lat, bare_ops, (bare_lost, bare_expected), ws_lat, ws_ops, check
 
-        bare_lat, bare_ops, ws_lat, ws_ops = asyncio.run(run())
+        bare_lat, bare_ops, bare_loss, ws_lat, ws_ops, check = asyncio.run(run())
     finally:
         for server in servers:
             server.terminate()
@@ -299,7 +387,9 @@ def main() -> None:
 
     seqs = list(Event.objects.filter(workshop=workshop).values_list("seq", flat=True))
     gapless = seqs == list(range(1, len(seqs) + 1))
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"ws_bench: {args.clients} clients, {args.servers} daphne processes, channels_redis")
+    print(f"load average after the run: {load}")
     print(f"{'':28}{'p50 ms':>10}{'p95 ms':>10}{'ops/s':>10}")
     print(
         f"{'bare Channels broadcast':28}{_pct(bare_lat, 0.5):10.1f}{_pct(bare_lat, 0.95):10.1f}{bare_ops:10.1f}"
@@ -311,6 +401,30 @@ def main() -> None:
     ratio95 = _pct(ws_lat, 0.95) / _pct(bare_lat, 0.95)
     print(f"ratio workshop/bare: p50 {ratio50:.2f}, p95 {ratio95:.2f} (goal ≤ 2.0)")
     print(f"events stored: {len(seqs)}, seq gapless: {gapless}")
+    lost, expected = bare_loss
+    print(f"bare broadcast burst: {lost} of {expected} deliveries lost (no seq, no recovery)")
+    print(
+        f"workshop: {check['clients']} clients x events up to seq {check['events']}: "
+        f"{check['deliveries']} deliveries expected, lost {check['lost']}, "
+        f"applied in seq order: {check['in_order']}; arrived out of order {check['out_of_order']}, "
+        f"duplicates {check['duplicates']}, resumes on a gap {check['resumes_on_gap']}, "
+        f"late resumes {check['late_resumes']}, rejoined with since: {args.drop_clients}"
+    )
+    ok = check["lost"] == 0 and check["in_order"] and gapless
+    print("every client received every event in seq order:", "YES" if ok else "NO")
+    if not ok:
+        sys.exit(1)
+
+
+def _last_seq(workshop_id: int) -> int:
+    from django.db import connection
+
+    from workshops.models import Workshop
+
+    try:
+        return Workshop.objects.get(pk=workshop_id).last_seq
+    finally:
+        connection.close()
 
 
 if __name__ == "__main__":
