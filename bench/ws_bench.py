@@ -223,6 +223,8 @@ async def _throughput(clients, holder, ops_per_client: int, label: str, op_field
 
 async def _drop_and_rejoin(sessions, readers, holder, count: int, delay: float) -> None:
     """Mid-burst, `count` participants lose their connection and rejoin with `since`."""
+    from workshops.ws_client import WebSocketClosed
+
     await asyncio.sleep(delay)
     picked = list(range(1, len(sessions), max(1, len(sessions) // max(count, 1))))[:count]
     for i in picked:
@@ -230,7 +232,13 @@ async def _drop_and_rejoin(sessions, readers, holder, count: int, delay: float) 
         await sessions[i].close()
     await asyncio.sleep(0.5)  # events keep coming meanwhile
     for i in picked:
-        await sessions[i].connect()
+        for attempt in range(5):  # a saturated server may refuse: back off like the board does
+            try:
+                await sessions[i].connect()
+                break
+            except (OSError, WebSocketClosed):
+                await sessions[i].close()
+                await asyncio.sleep(2**attempt)
         readers[i] = asyncio.create_task(_reader(sessions[i].recv, holder, i))
 
 

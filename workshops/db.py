@@ -4,7 +4,7 @@ The project runs with ``CONN_MAX_AGE = 0``: Channels' `database_sync_to_async` c
 thread's connection after every call, so each board operation paid for a new PostgreSQL connection
 (≈ 25 ms of a ≈ 38 ms operation, measured on this machine; see bench/README.md). A live workshop
 sends a stream of small operations through the same worker thread, so `board_db` keeps that
-thread's connection for up to `KEEP_SECONDS` while the process serves live workshop connections;
+thread's PostgreSQL connection for up to `KEEP_SECONDS` while the process serves live workshop connections;
 the last hub of the process closes it (`close_connections`). Unusable connections (after an error)
 are closed before the next call, as Django does for persistent connections.
 """

@@ -1,7 +1,9 @@
 // Live workshop board (SPEC "Workshops"). Vanilla JS, no inline scripts (CSP).
-// - Reconnects with exponential backoff (1 s → 30 s, with jitter). After a reconnect the server
-//   sends a fresh `state` (built from the database, so nothing is lost across server restarts);
-//   while connected, a gap in `seq` triggers `{"type": "resume", "since": lastSeq}`.
+// - Reconnects with exponential backoff (1 s → 30 s, with jitter) and resumes where it left off:
+//   it joins again with `since` = the last applied `seq` (logged-in users: `?since=` on the socket
+//   URL), and the server replays the missed events from its gapless log (or sends a fresh `state`
+//   when too much was missed), so the board is not reloaded. While connected, an event that
+//   arrives ahead of a missing one triggers `{"type": "resume", "since": lastSeq}`.
 // - Everything works with the keyboard: each note has a "move to cluster" select; drag and drop
 //   is only a shortcut. Changes by others are announced in an ARIA live region.
 (function () {
@@ -128,13 +130,18 @@
   // --- connection ------------------------------------------------------------------------
   function connect() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    socket = new WebSocket(scheme + "//" + location.host + "/ws/workshops/" + code + "/");
+    // After a lost connection, catch up from the last applied event instead of a fresh state.
+    const since = board.me ? board.seq : null;
+    let url = scheme + "//" + location.host + "/ws/workshops/" + code + "/";
+    if (authenticated && since !== null) url += "?since=" + since;
+    socket = new WebSocket(url);
+    resumeAsked = false;
     socket.addEventListener("open", () => {
       backoff = 1000;
       setConnection("connected");
       if (!authenticated) {
         const saved = recall();
-        if (saved.name) join(saved.name, saved.token);
+        if (saved.name) join(saved.name, saved.token, since);
         else $("ws-join").hidden = false;
       }
     });
@@ -155,9 +162,10 @@
     });
   }
 
-  function join(name, token) {
+  function join(name, token, since) {
     const message = { type: "join", display_name: name };
     if (token) message.token = token;
+    if (token && since !== null && since !== undefined) message.since = since;
     send(message);
   }
 
