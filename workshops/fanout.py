@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 GAP_GRACE = 0.25
 # How often (seconds) a hub compares its last delivered seq with the database, to find events
 # whose broadcast was lost with nothing after them to reveal the gap.
-CHECK_INTERVAL = 2.0
+CHECK_INTERVAL = 1.0
 # Events read from the database per query when filling a gap.
 FILL_BATCH = 500
 
