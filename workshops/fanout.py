@@ -118,9 +118,10 @@ class WorkshopHub:
 
     async def stop(self) -> None:
         self.stopped = True
-        for task in [*self.tasks, self.gap_task]:
-            if task is not None and not task.done():
-                task.cancel()
+        tasks = [t for t in [*self.tasks, self.gap_task] if t is not None and not t.done()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         if self.channel is not None:
             try:
                 await self.layer.group_discard(group_name(self.workshop_id), self.channel)
