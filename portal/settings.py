@@ -189,7 +189,17 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Production: log-in only after the address is confirmed by the e-mailed link. The demo (DEBUG)
+# lets people in at once; ACCOUNT_EMAIL_VERIFICATION=none|optional|mandatory overrides either.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get(
+    "ACCOUNT_EMAIL_VERIFICATION", "optional" if DEBUG else "mandatory"
+)
+if ACCOUNT_EMAIL_VERIFICATION not in ("none", "optional", "mandatory"):
+    raise ImproperlyConfigured("ACCOUNT_EMAIL_VERIFICATION must be none, optional or mandatory.")
+ACCOUNT_FORMS = {
+    "signup": "portal.forms.PortalSignupForm",
+    "reset_password": "portal.forms.PortalResetPasswordForm",
+}
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ร่วมคิด] "
@@ -317,6 +327,8 @@ RUAMKID = {
     "WS_MAX_MESSAGE_BYTES": 8 * 1024,
     "RATE_LIMITS_ENABLED": env_bool("RATE_LIMITS_ENABLED", True),
     "RATE_LIMITS": {},
+    # Honeypot (portal/honeypot.py): anonymous forms sent faster than this are refused.
+    "FORM_MIN_FILL_SECONDS": float(os.environ.get("FORM_MIN_FILL_SECONDS", "2")),
 }
 
 LOGGING = {

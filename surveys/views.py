@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.honeypot import honeypot_problem
 from portal.thai_dates import current_fiscal_year
 
 from . import charts, exports, selectors, throttle
@@ -92,6 +93,12 @@ def survey_page_serve(page: SurveyPage, request):
         try:
             if answered:
                 raise SurveyInputError("คุณตอบแบบสำรวจนี้แล้ว ขอบคุณค่ะ (already answered)", status=409)
+            if (
+                not is_user
+                and page.allow_anonymous
+                and (problem := honeypot_problem(request.POST, "survey"))
+            ):
+                raise SurveyInputError(problem, status=400)
             if (
                 not is_user
                 and page.allow_anonymous

@@ -128,3 +128,17 @@ def make_workshop(db):
         return Workshop.objects.create(agency=agency, **fields)
 
     return make
+
+
+@pytest.fixture
+def human_form_fields():
+    """human_form_fields(purpose) -> the honeypot fields as a person's browser sends them
+    (trap empty, start time signed a minute ago); see portal/honeypot.py."""
+    import time
+
+    from portal.honeypot import STAMP_FIELD, TRAP_FIELD, form_stamp
+
+    def make(purpose: str) -> dict:
+        return {TRAP_FIELD: "", STAMP_FIELD: form_stamp(purpose, started_at=time.time() - 60)}
+
+    return make

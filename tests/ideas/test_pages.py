@@ -1,5 +1,8 @@
 """HTML pages: the citizen loop end to end, HTMX vote, moderation queue, my ideas, notifications."""
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 from django.core import mail
 
@@ -13,17 +16,21 @@ pytestmark = pytest.mark.django_db
 BODY = "อยากให้มีระบบนัดหมายออนไลน์ ไม่ต้องมารอตั้งแต่ตีห้า"
 
 
-def test_citizen_loop_end_to_end(client, campaign, make_member, django_capture_on_commit_callbacks):
-    # sign up (allauth), submit, find by a Thai word, vote once, comment
+def test_citizen_loop_end_to_end(
+    client, campaign, make_member, django_capture_on_commit_callbacks, human_form_fields
+):
+    # sign up (allauth), confirm the address, submit, find by a Thai word, vote once, comment
+    credentials = {"password1": "a-Strong-pass-2569", "password2": "a-Strong-pass-2569"}
     response = client.post(
         "/accounts/signup/",
-        {
-            "email": "new@example.com",
-            "password1": "a-Strong-pass-2569",
-            "password2": "a-Strong-pass-2569",
-        },
+        {"email": "new@example.com", **credentials, **human_form_fields("signup")},
     )
     assert response.status_code == 302
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    assert client.post(urlsplit(link).path).status_code == 302
+    client.post(
+        "/accounts/login/", {"login": "new@example.com", "password": credentials["password1"]}
+    )
     submit_url = f"/ideas/campaigns/{campaign.pk}/submit/"
     form = client.get(submit_url)
     assert form.status_code == 200

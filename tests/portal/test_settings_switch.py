@@ -26,6 +26,8 @@ CONTROLLED = (
     "SECURE_COOKIES",
     "SECURE_HSTS_SECONDS",
     "SECURE_SSL_REDIRECT",
+    "ACCOUNT_EMAIL_VERIFICATION",
+    "FORM_MIN_FILL_SECONDS",
 )
 
 
@@ -86,6 +88,20 @@ def test_social_login_providers_only_when_configured(load_settings):
     assert "allauth.socialaccount.providers.line" in line.INSTALLED_APPS
     oidc = load_settings(OIDC_SERVER_URL="https://id.example", OIDC_CLIENT_ID="c")
     assert list(oidc.SOCIALACCOUNT_PROVIDERS) == ["openid_connect"]
+
+
+def test_email_verification_is_mandatory_in_production_only(load_settings):
+    assert load_settings().ACCOUNT_EMAIL_VERIFICATION == "mandatory"
+    assert load_settings(DEBUG="1").ACCOUNT_EMAIL_VERIFICATION == "optional"
+    override = load_settings(DEBUG="1", ACCOUNT_EMAIL_VERIFICATION="mandatory")
+    assert override.ACCOUNT_EMAIL_VERIFICATION == "mandatory"
+    with pytest.raises(ImproperlyConfigured):
+        load_settings(ACCOUNT_EMAIL_VERIFICATION="sometimes")
+
+
+def test_honeypot_fill_time_from_environment(load_settings):
+    assert load_settings().RUAMKID["FORM_MIN_FILL_SECONDS"] == 2
+    assert load_settings(FORM_MIN_FILL_SECONDS="5").RUAMKID["FORM_MIN_FILL_SECONDS"] == 5
 
 
 def test_check_deploy_has_no_warnings_with_production_environment(load_settings, settings):

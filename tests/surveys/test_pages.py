@@ -1,12 +1,14 @@
 import csv
 import datetime as dt
 import io
+import time
 
 import pytest
 from openpyxl import load_workbook
 from wagtail.test.utils import WagtailPageTestCase
 
 from cms.models import AgencyPage, HomePage
+from portal.honeypot import STAMP_FIELD, TRAP_FIELD, form_stamp
 from portal.models import AuditLogEntry
 from portal.xlsx import BE_DATE_FORMAT
 from surveys.models import SurveyPage, SurveyResponse
@@ -27,6 +29,9 @@ def form_data(q, **override):
         f"q_{q['multi'].pk}": ["LINE", "มาเอง"],
         f"q_{q['text'].pk}": "ห้องน้ำควรสะอาดกว่านี้",
         "consent": "on",
+        # What a person's browser sends with the honeypot (portal/honeypot.py).
+        TRAP_FIELD: "",
+        STAMP_FIELD: form_stamp("survey", started_at=time.time() - 60),
     }
     data.update(override)
     return data
