@@ -53,7 +53,6 @@ FACILITATORS_A = frozenset({"facilitator_a", "manager_a", "admin_a", "superuser"
 MANAGERS_A = frozenset({"manager_a", "admin_a", "superuser"})
 MEMBERS_A = frozenset({"moderator_a", "facilitator_a", "manager_a", "admin_a", "superuser"})
 ADMINS_A = frozenset({"admin_a", "superuser"})
-B_ROLES = {"moderator_b", "facilitator_b", "manager_b", "admin_b"}
 
 
 def mirror_b(roles_a: frozenset) -> frozenset:
