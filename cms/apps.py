@@ -6,4 +6,6 @@ class CmsConfig(AppConfig):
     verbose_name = "หน้าเว็บ"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import routing, signals  # noqa: F401
+
+        routing.connect_signals()

@@ -63,6 +63,7 @@ class IdeaCampaignPage(Page):
     parent_page_types = ["cms.AgencyPage"]
     subpage_types: list[str] = []
     template = "ideas/idea_campaign_page.html"
+    route_select_related = ("agency",)  # cms.routing: loaded with the page (the header shows it)
 
     class Meta:
         verbose_name = _("แคมเปญรับฟังข้อเสนอ")

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -29,5 +28,5 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's catch-all page serving comes last.
-urlpatterns.append(path("", include(wagtail_urls)))
+# Wagtail's catch-all page serving comes last (its route lookup cached: cms.routing).
+urlpatterns.append(path("", include("cms.urls")))
