@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Literal
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -10,6 +11,7 @@ from ninja.errors import HttpError
 from portal.api_auth import api_user, require_user
 from portal.ratelimit import rate_limit
 
+from . import cache as listing_cache
 from . import selectors, services
 from .models import (
     BODY_MAX,
@@ -170,6 +172,12 @@ class SimilarOut(Schema):
 # --- helpers -------------------------------------------------------------------------------
 
 
+def _json_api():
+    from portal.api import api  # the NinjaAPI this router is mounted on (its JSON renderer)
+
+    return api
+
+
 def _raise(error: IdeaError):
     raise HttpError(error.status, error.message)
 
@@ -252,6 +260,18 @@ def idea_create(request, payload: IdeaIn):
 
 @router.get("/ideas", response=IdeaPageOut)
 def idea_list(request, filters: Query[IdeaFilters]):
+    """Built as plain JSON (no response re-validation: the payload is made by
+    ``selectors.idea_payloads`` to the schema); anonymous callers share a cached copy."""
+    cache_key = None
+    if listing_cache.enabled() and listing_cache.is_anonymous(request):
+        cache_key = listing_cache.key(
+            "api",
+            campaign_id=filters.campaign,
+            parts={**filters.model_dump(), "base": request.build_absolute_uri("/")},
+        )
+        content = listing_cache.get(cache_key)
+        if content is not None:
+            return HttpResponse(content, content_type=_json_api().get_content_type())
     qs = selectors.idea_list(
         campaign=filters.campaign,
         agency=filters.agency or None,
@@ -259,16 +279,21 @@ def idea_list(request, filters: Query[IdeaFilters]):
         status=filters.status,
         q=filters.q or None,
         ordering=filters.ordering,
+        lean=True,
     )
     count = qs.count()
     start = (filters.page - 1) * filters.page_size
     ideas = list(qs[start : start + filters.page_size]) if start < count else []
-    return {
+    data = {
         "count": count,
         "page": filters.page,
         "page_size": filters.page_size,
         "results": selectors.idea_payloads(ideas, request=request),
     }
+    response = _json_api().create_response(request, data, status=200)
+    if cache_key is not None:
+        listing_cache.put(cache_key, response.content)
+    return response
 
 
 @router.post("/ideas/similar", response=list[SimilarOut])

@@ -40,13 +40,19 @@ def idea_list(
     author=None,
     viewer=None,
     include_hidden: bool = False,
+    lean: bool = False,
 ) -> QuerySet:
     """Ideas with author, campaign, agency and tags loaded in a fixed number of queries.
 
     `campaign`/`agency` take an instance, id (or agency slug). Hidden ideas are left out
-    unless `include_hidden`. `viewer` adds `viewer_voted`.
+    unless `include_hidden`. `viewer` adds `viewer_voted`. `lean` loads only what a listing
+    card and the API idea object show (author and tags; no campaign/agency/duplicate rows, no
+    search tokens).
     """
-    qs = Idea.objects.select_related("author", "campaign", "agency", "duplicate_of")
+    if lean:
+        qs = Idea.objects.select_related("author").defer("search_text")
+    else:
+        qs = Idea.objects.select_related("author", "campaign", "agency", "duplicate_of")
     # NUL cannot be sent to PostgreSQL in a string literal; it never occurs in stored values.
     tag = tag.replace("\x00", "") if tag else tag
     q = q.replace("\x00", "") if q else q

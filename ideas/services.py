@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from portal.services import audit_log, consent_record
 
+from . import cache as listing_cache
 from .models import (
     BODY_MAX,
     BODY_MIN,
@@ -189,6 +190,7 @@ def idea_create(
     if image:
         idea.image = image
     idea.save()
+    listing_cache.campaign_changed(idea.campaign_id)
     consent_record(user=author, purpose="idea_submission", subject=f"ideas.idea:{idea.pk}")
     _enqueue_analysis(idea.pk)
     return idea
@@ -207,6 +209,7 @@ def idea_update(*, idea: Idea, actor, title: str | None = None, body: str | None
     idea.title, idea.body = new_title, new_body
     idea.search_text = _quick_search_text(new_title, new_body)
     idea.save(update_fields=["title", "body", "search_text", "updated_at"])
+    listing_cache.campaign_changed(idea.campaign_id)
     _enqueue_analysis(idea.pk)
     return idea
 
@@ -237,6 +240,7 @@ def vote_cast(*, idea: Idea, user) -> tuple[bool, int]:
     except IntegrityError:
         return True, Idea.objects.values_list("vote_count", flat=True).get(pk=idea.pk)
     Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") + 1)
+    listing_cache.campaign_changed(idea.campaign_id)
     return True, Idea.objects.values_list("vote_count", flat=True).get(pk=idea.pk)
 
 
@@ -249,6 +253,7 @@ def vote_retract(*, idea: Idea, user) -> tuple[bool, int]:
     deleted, _ = Vote.objects.filter(idea=idea, user=user).delete()
     if deleted:
         Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") - deleted)
+        listing_cache.campaign_changed(idea.campaign_id)
     return False, Idea.objects.values_list("vote_count", flat=True).get(pk=idea.pk)
 
 
@@ -278,6 +283,7 @@ def comment_create(*, idea: Idea, author, body: str, parent: Comment | None = No
             parent = parent.parent
     comment = Comment.objects.create(idea=idea, author=author, body=body, parent=parent)
     Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+    listing_cache.campaign_changed(idea.campaign_id)
     return comment
 
 
@@ -299,6 +305,7 @@ def _comment_takedown(comment: Comment, *, field: str) -> None:
     CommentFlag.objects.filter(comment=comment, resolved=False).update(resolved=True)
     if was_visible:
         Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") - 1)
+        listing_cache.campaign_changed(comment.idea.campaign_id)
 
 
 @transaction.atomic
@@ -432,6 +439,7 @@ def idea_status_change(
             idea.first_response_at = now
             fields.append("first_response_at")
     idea.save(update_fields=fields)
+    listing_cache.campaign_changed(idea.campaign_id)
     audit_log(
         actor=actor,
         action="idea.hide" if status == IdeaStatus.HIDDEN else "idea.status",
@@ -503,6 +511,7 @@ def idea_tags_set(*, idea: Idea, actor, slugs: list[str]) -> Idea:
     )
     idea.tags_confirmed_at = timezone.now()
     idea.save(update_fields=["tags_confirmed_at", "updated_at"])
+    listing_cache.campaign_changed(idea.campaign_id)
     audit_log(actor=actor, action="idea.tags", target=idea, agency=idea.agency, tags=slugs)
     return idea
 
@@ -517,6 +526,7 @@ def idea_analysis_store(*, idea_id: int, analysis) -> Idea | None:
     idea.keywords = list(analysis.keywords)[:20]
     idea.analysed_at = timezone.now()
     idea.save(update_fields=["search_text", "keywords", "analysed_at"])
+    listing_cache.campaign_changed(idea.campaign_id)
     if idea.tags_confirmed_at is None:
         scores = {t.slug: float(t.score) for t in analysis.tags}
         tags = tags_for_slugs(agency_id=idea.agency_id, slugs=list(scores))

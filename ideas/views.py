@@ -7,12 +7,15 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.ratelimit import limit_posts
 
+from . import cache as listing_cache
 from . import selectors, services
 from .forms import CommentForm, IdeaEditForm, IdeaForm, StatusForm, TagsForm
 from .models import Comment, Idea, IdeaCampaignPage, IdeaStatus
@@ -38,7 +41,11 @@ def _page_number(request) -> int:
 
 
 def campaign_listing_context(request, campaign: IdeaCampaignPage) -> dict:
-    """Listing on the campaign page: sort, tag/status filters, Thai search, pagination."""
+    """Listing on the campaign page: sort, tag/status filters, Thai search, pagination.
+
+    The listing is rendered to ``listing_html`` without the request (so it cannot carry anything
+    of the visitor's); anonymous visitors share a cached copy (``ideas.cache``).
+    """
     ordering = request.GET.get("sort") or "-votes"
     if ordering not in dict(SORT_CHOICES):
         ordering = "-votes"
@@ -47,32 +54,52 @@ def campaign_listing_context(request, campaign: IdeaCampaignPage) -> dict:
         status = ""
     tag = (request.GET.get("tag") or "").strip()[:64]
     q = (request.GET.get("q") or "").strip()[:200]
+    page_number = _page_number(request)
+    params = request.GET.copy()
+    params.pop("page", None)
+    query_string = params.urlencode()
+    context = {"can_submit": campaign.is_open}
+    cache_key = None
+    if listing_cache.enabled() and listing_cache.is_anonymous(request):
+        cache_key = listing_cache.key(
+            "page",
+            campaign_id=campaign.pk,
+            parts={"sort": ordering, "status": status, "tag": tag, "q": q,
+                   "page": page_number, "qs": query_string},
+        )  # fmt: skip
+        html = listing_cache.get(cache_key)
+        if html is not None:
+            return {**context, "listing_html": mark_safe(html)}  # noqa: S308 - rendered below
     ideas = selectors.idea_list(
         campaign=campaign,
         tag=tag or None,
         status=status or None,
         q=q or None,
         ordering=ordering,
-        viewer=request.user,
+        lean=True,
     )
     paginator = Paginator(ideas, PAGE_SIZE)
-    page_obj = paginator.get_page(_page_number(request))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return {
-        "page_obj": page_obj,
-        "ideas": page_obj.object_list,
-        "sort": ordering,
-        "sort_choices": SORT_CHOICES,
-        "status": status,
-        "status_choices": [c for c in IdeaStatus.choices if c[0] != IdeaStatus.HIDDEN],
-        "tag": tag,
-        "campaign_tags": list(campaign.tags.all()),
-        "q": q,
-        "query_string": params.urlencode(),
-        "can_submit": campaign.is_open,
-        "total_ideas": paginator.count,
-    }
+    page_obj = paginator.get_page(page_number)
+    html = render_to_string(
+        "ideas/_campaign_listing.html",
+        {
+            "page_obj": page_obj,
+            "ideas": page_obj.object_list,
+            "sort": ordering,
+            "sort_choices": SORT_CHOICES,
+            "status": status,
+            "status_choices": [c for c in IdeaStatus.choices if c[0] != IdeaStatus.HIDDEN],
+            "tag": tag,
+            "campaign_tags": list(campaign.tags.all()),
+            "q": q,
+            "query_string": query_string,
+            "total_ideas": paginator.count,
+            "page_url": campaign.url,
+        },
+    )
+    if cache_key is not None:
+        listing_cache.put(cache_key, html)
+    return {**context, "listing_html": mark_safe(html)}  # noqa: S308 - autoescaped template
 
 
 def _idea_or_404(request, pk: int) -> Idea:

@@ -329,6 +329,9 @@ RUAMKID = {
     "RATE_LIMITS": {},
     # Honeypot (portal/honeypot.py): anonymous forms sent faster than this are refused.
     "FORM_MIN_FILL_SECONDS": float(os.environ.get("FORM_MIN_FILL_SECONDS", "2")),
+    # Anonymous idea listings (campaign page, GET /api/v1/ideas) are cached this long at most;
+    # every change to what they show invalidates them at once (ideas.cache). 0 turns it off.
+    "LIST_CACHE_SECONDS": int(os.environ.get("LIST_CACHE_SECONDS", "300")),
 }
 
 LOGGING = {

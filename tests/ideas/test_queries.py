@@ -11,6 +11,12 @@ from nlp.models import Tag
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _no_listing_cache(settings):
+    """These count the queries of building a listing, so the shared listing cache is off."""
+    settings.RUAMKID = {**settings.RUAMKID, "LIST_CACHE_SECONDS": 0}
+
+
 def _bulk_ideas(campaign, n: int, offset: int) -> None:
     User = get_user_model()
     users = User.objects.bulk_create(

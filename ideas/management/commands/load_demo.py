@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from ideas import cache as listing_cache
 from ideas.models import Comment, Idea, IdeaCampaignPage, IdeaStatus, IdeaTag, Vote
 from portal.models import User
 
@@ -290,6 +291,7 @@ class Command(BaseCommand):
             self.create_comments(comments, targets, pool)
         touched = [pk for pk, _ in targets]
         self.recount(touched)
+        listing_cache.everything_changed()  # bulk inserts send no signals: drop cached listings
         total = Idea.objects.count()
         self.log(
             f"done: +{len(new_ideas)} ideas (total {total:,}), "
