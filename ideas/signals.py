@@ -1,13 +1,13 @@
 """Invalidate the shared listing cache (``ideas.cache``) when something it shows changes outside
 the ideas services: a user's shown name or erasure, tag labels, plan items linked to ideas, a
-campaign page published/unpublished/deleted, ideas edited or deleted elsewhere (admin, cascades).
+campaign page published/unpublished/deleted or any page moved, ideas edited or deleted elsewhere (admin, cascades).
 
 The ideas services bump the cache themselves (votes, comments, status, tags, new ideas).
 """
 
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import cache as listing_cache
 from .models import Idea, IdeaCampaignPage
@@ -52,6 +52,8 @@ def connect() -> None:
     )
     post_save.connect(idea_changed, sender=Idea, dispatch_uid="ideas-list-idea")
     post_delete.connect(idea_changed, sender=Idea, dispatch_uid="ideas-list-idea-del")
+    # A page moved to another agency's tree changes its ideas' agency (cms.signals), by update().
+    post_page_move.connect(everything_changed, dispatch_uid="ideas-list-page-move")
     for signal in (page_published, page_unpublished, post_save, post_delete):
         signal.connect(
             campaign_page_changed,
