@@ -146,7 +146,7 @@ def main() -> None:
     def rows(scope: int, count: int, start: int):
         out = []
         for i in range(count):
-            vector, words = sigs[i % len(sigs)]
+            vector, words, frame = sigs[i % len(sigs)]
             if i >= len(sigs):
                 vector = vector + rng.normal(0, 0.02, vector.shape).astype(np.float32)
                 vector /= np.linalg.norm(vector)
@@ -157,6 +157,7 @@ def main() -> None:
                     scope_id=scope,
                     vector=encoder.to_bytes(vector),
                     content_tokens=words,
+                    frame=frame,
                 )
             )
         return out
@@ -189,7 +190,7 @@ def main() -> None:
 def pipeline_signatures(texts: list[str]):
     from nlp import similarity
 
-    return [(s.vector.copy(), s.words) for s in similarity.signatures(texts)]
+    return [(s.vector.copy(), s.words, s.frame.to_json()) for s in similarity.signatures(texts)]
 
 
 if __name__ == "__main__":

@@ -68,7 +68,8 @@ class CustomWord(models.Model):
 
 
 class TextSignature(models.Model):
-    """Stored sentence vector + content words of one text (an idea, a note...), computed once.
+    """Stored sentence vector, content words and action/object frame of one text (an idea, a
+    note...), computed once in the background task that analyses the text.
 
     Generic on purpose (`kind` + `object_id`, no foreign key) so `nlp` depends on no other app.
     `scope_id` narrows look-ups (e.g. the campaign of an idea).
@@ -79,6 +80,7 @@ class TextSignature(models.Model):
     scope_id = models.BigIntegerField(null=True, blank=True)
     vector = models.BinaryField()  # float32, L2-normalised
     content_tokens = models.JSONField(default=list)
+    frame = models.JSONField(default=dict, blank=True)  # {"actions": [...], "objects": [...]}
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

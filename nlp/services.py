@@ -15,7 +15,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Count, Max
 
-from . import encoder, pipeline, similarity, tagger
+from . import encoder, frames, pipeline, similarity, tagger
 from .models import TextSignature
 
 
@@ -132,7 +132,8 @@ def query_terms(query: str) -> list[str]:
 
 @transaction.atomic
 def signature_update(*, kind: str, object_id: int, scope_id: int | None, text: str) -> None:
-    """Encode `text` once and store its vector + content words (an empty text removes it)."""
+    """Encode `text` once and store its vector, content words and action/object frame (an empty
+    text removes it)."""
     sig = similarity.signature(text)
     if not sig.vector.any():
         TextSignature.objects.filter(kind=kind, object_id=object_id).delete()
@@ -144,6 +145,7 @@ def signature_update(*, kind: str, object_id: int, scope_id: int | None, text: s
             "scope_id": scope_id,
             "vector": encoder.to_bytes(sig.vector),
             "content_tokens": sig.words,
+            "frame": sig.frame.to_json(),
         },
     )
 
@@ -159,6 +161,7 @@ class _Matrix:
     ids: np.ndarray
     vectors: np.ndarray
     words: list[list[str]]
+    frames: list[frames.Frame]
 
 
 _matrix_lock = threading.Lock()
@@ -182,7 +185,9 @@ def _matrix(kind: str, scope_id: int | None) -> _Matrix:
         cached = _matrices.get(key)
     if cached is not None and cached.version == version:
         return cached
-    rows = list(qs.order_by("object_id").values_list("object_id", "vector", "content_tokens"))
+    rows = list(
+        qs.order_by("object_id").values_list("object_id", "vector", "content_tokens", "frame")
+    )
     if rows:
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         vectors = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype=np.float32)
@@ -190,7 +195,13 @@ def _matrix(kind: str, scope_id: int | None) -> _Matrix:
     else:
         ids = np.zeros(0, dtype=np.int64)
         vectors = np.zeros((0, encoder.DIM), dtype=np.float32)
-    built = _Matrix(version=version, ids=ids, vectors=vectors, words=[r[2] for r in rows])
+    built = _Matrix(
+        version=version,
+        ids=ids,
+        vectors=vectors,
+        words=[r[2] for r in rows],
+        frames=[frames.Frame.from_json(r[3]) for r in rows],
+    )
     with _matrix_lock:
         _matrices[key] = built
     return built
@@ -228,7 +239,9 @@ def similar(
     for row in candidates:
         if cosines[row] <= -2.0:
             continue
-        other = similarity.Signature(vector=stored.vectors[row], words=stored.words[row])
+        other = similarity.Signature(
+            vector=stored.vectors[row], words=stored.words[row], frame=stored.frames[row]
+        )
         value = similarity.combine(similarity.features(query, other, wa=query_word_vectors))
         if value >= threshold:
             results.append((int(stored.ids[row]), round(value, 4)))

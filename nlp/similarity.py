@@ -8,35 +8,50 @@ way there. So the score combines, in a logistic model fitted on our own labelled
 - ``coverage``: how well the content words of one text are matched by words of the other
   (each word's best cosine to a word of the other text, weighted by IDF: synonyms and registers
   such as "คนแก่"/"ผู้สูงอายุ" still match);
-- ``key``: how well the *most specific* words of the shorter text (highest IDF: the object of the
-  idea, e.g. "ราวจับ", "ทางลาด") are matched in the other: a different object means a different idea.
+- ``key``: how well the *most specific* words of the shorter text (highest IDF, e.g. "ราวจับ",
+  "ทางลาด") are matched in the other;
+- ``object``: is the object of each idea ("ที่จอดรถ" in "เพิ่มที่จอดรถผู้พิการ", found by the rules
+  of ``nlp/frames.py``) named in the other text (same word, listed synonym, compound, or close
+  word vector)? The lower of the two directions;
+- ``action``: do both ask for the same kind of action (add / reduce / stop / repair / clean /
+  inspect / inform / train / extend): 1, different: 0, unknown: 0.5;
+- ``frame``: object × action — the same thing *and* the same thing to do with it.
 
-The weights and the threshold live in ``nlp/data/similarity.json`` (``manage.py tune_similarity``).
+The weights and the threshold live in ``nlp/data/similarity.json`` (``manage.py tune_similarity``
+fits them on the training pairs only: the labelled pairs plus, down-weighted, the unlabelled
+pairs of different ideas in the same pool so the score also ranks well; the threshold is chosen
+by cross-validation). ``manage.py evaluate_similarity FILE`` reports a held-out file. The action
+and object of a stored idea are part of its stored signature (``TextSignature.frame``).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from . import encoder, pipeline
+from . import encoder, frames, pipeline
 
 PARAMS_PATH = Path(__file__).resolve().parent / "data" / "similarity.json"
-FEATURES = ("cos", "coverage", "key")
+FEATURES = ("cos", "coverage", "key", "object", "action", "frame")
 MAX_WORDS = 40
 KEY_WORDS = 3
 
-DEFAULT_PARAMS = {"weights": [2.75, 0.2, 3.9], "intercept": -3.5, "threshold": 0.42}
+DEFAULT_PARAMS = {  # the fitted params at the time of writing, used if the data file is unreadable
+    "weights": [1.2847, 1.3466, 1.0436, 1.4286, 1.0432, 1.6807],
+    "intercept": -4.8775,
+    "threshold": 0.36,
+}
 
 
 @dataclass
 class Signature:
     vector: np.ndarray  # (512,) float32, L2-normalised (zeros for an empty text)
     words: list[str]  # distinct content words, in order
+    frame: frames.Frame = field(default_factory=frames.Frame)  # action + object of the idea
 
 
 _params: dict | None = None
@@ -46,8 +61,11 @@ def params() -> dict:
     global _params
     if _params is None:
         try:
-            _params = json.loads(PARAMS_PATH.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            loaded = json.loads(PARAMS_PATH.read_text(encoding="utf-8"))
+            if len(loaded["weights"]) != len(FEATURES):
+                raise ValueError("params for another feature set")
+            _params = loaded
+        except (OSError, ValueError, KeyError, TypeError):
             _params = dict(DEFAULT_PARAMS)
     return _params
 
@@ -67,7 +85,10 @@ def content_words(text: str) -> list[str]:
 
 def signatures(texts: list[str]) -> list[Signature]:
     vectors = encoder.encode(texts)
-    return [Signature(vector=vectors[i], words=content_words(text)) for i, text in enumerate(texts)]
+    return [
+        Signature(vector=vectors[i], words=content_words(text), frame=frames.extract(text))
+        for i, text in enumerate(texts)
+    ]
 
 
 def signature(text: str) -> Signature:
@@ -85,12 +106,44 @@ def word_vectors(words: list[str]) -> np.ndarray:
     return encoder.encode_words(words) if words else np.zeros((0, encoder.DIM), dtype=np.float32)
 
 
+def _found(word: str, others: list[str], vectors: np.ndarray) -> float:
+    """How well `word` is named in `others`: 1.0 for the same word, a listed synonym or a compound
+    of it, else the best cosine of the words' vectors (0 when `others` is empty)."""
+    if any(frames.same_word(word, other) for other in others):
+        return 1.0
+    if not others:
+        return 0.0
+    vector = encoder.encode_words([word])[0]
+    return float(max(0.0, float((vectors @ vector).max())))
+
+
+def object_match(
+    a: Signature, b: Signature, wa: np.ndarray | None = None, wb: np.ndarray | None = None
+) -> float:
+    """Is the object of each idea named in the other? The lower of the two directions (the head
+    of A's object among B's words and object, and the reverse); 0.5 when neither has an object."""
+    values = []
+    for this, other, vectors in ((a, b, wb), (b, a, wa)):
+        if not this.frame.objects:
+            continue
+        extra = [w for w in other.frame.objects if w not in other.words]
+        pool = list(other.words) + extra
+        if vectors is None:
+            vectors = word_vectors(other.words)
+        if extra:
+            vectors = np.vstack([vectors, word_vectors(extra)])
+        values.append(_found(this.frame.objects[0], pool, vectors))
+    return min(values) if values else 0.5
+
+
 def features(
     a: Signature, b: Signature, wa: np.ndarray | None = None, wb: np.ndarray | None = None
 ) -> list[float]:
+    """[cos, coverage, key, object, action, frame] of two signatures (see the module docstring)."""
     cos = float(np.clip(a.vector @ b.vector, -1.0, 1.0))
+    action = frames.action_agreement(a.frame, b.frame)
     if not a.words or not b.words:
-        return [cos, 0.0, 0.0]
+        return [cos, 0.0, 0.0, 0.5, action, 0.5 * action]
     wa = word_vectors(a.words) if wa is None else wa
     wb = word_vectors(b.words) if wb is None else wb
     sims = wa @ wb.T
@@ -100,7 +153,8 @@ def features(
     cover_b = float((best_b * ib).sum() / ib.sum())
     best, weights = (best_a, ia) if len(a.words) <= len(b.words) else (best_b, ib)
     key = float(best[np.argsort(-weights, kind="stable")[:KEY_WORDS]].min())
-    return [cos, max(cover_a, cover_b), key]
+    obj = object_match(a, b, wa, wb)
+    return [cos, max(cover_a, cover_b), key, obj, action, obj * action]
 
 
 def combine(values: list[float]) -> float:
@@ -115,26 +169,102 @@ def score(a: Signature, b: Signature) -> float:
     return combine(features(a, b))
 
 
-def fit(pairs: list[dict]) -> dict:
-    """Fit weights + threshold on labelled pairs ({"a", "b", "duplicate"}); returns the params."""
+def _clusters(pairs: list[dict], texts: list[str]) -> list[int]:
+    """Cluster id of each text: texts joined by "duplicate" labels are one idea."""
+    parent = list(range(len(texts)))
+    index = {t: i for i, t in enumerate(texts)}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for p in pairs:
+        if p["duplicate"]:
+            parent[root(index[p["a"]])] = root(index[p["b"]])
+    return [root(i) for i in range(len(texts))]
+
+
+def training_data(pairs: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features of the labelled pairs, then of the pool's unlabelled pairs of different ideas
+    (every other text of the set that is not the same idea by the labels): (x, y, is_labelled)."""
+    texts = list(dict.fromkeys([p["a"] for p in pairs] + [p["b"] for p in pairs]))
+    index = {t: i for i, t in enumerate(texts)}
+    sigs = signatures(texts)
+    vectors = [word_vectors(s.words) for s in sigs]
+    cluster = _clusters(pairs, texts)
+    labelled = {frozenset((index[p["a"]], index[p["b"]])) for p in pairs}
+    rows, labels, is_labelled = [], [], []
+    for p in pairs:
+        i, j = index[p["a"]], index[p["b"]]
+        rows.append(features(sigs[i], sigs[j], vectors[i], vectors[j]))
+        labels.append(bool(p["duplicate"]))
+        is_labelled.append(True)
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            if cluster[i] == cluster[j] or frozenset((i, j)) in labelled:
+                continue
+            if not sigs[i].vector.any() or not sigs[j].vector.any():
+                continue
+            rows.append(features(sigs[i], sigs[j], vectors[i], vectors[j]))
+            labels.append(False)
+            is_labelled.append(False)
+    return np.array(rows), np.array(labels), np.array(is_labelled)
+
+
+CANDIDATE_THRESHOLDS = np.round(np.arange(0.2, 0.81, 0.01), 2)
+POOL_WEIGHT = 0.5  # the unlabelled pool pairs weigh together half as much as the labelled ones
+
+
+def _fit_model(x, y, labelled, c: float):
     from sklearn.linear_model import LogisticRegression
 
-    texts = list(dict.fromkeys([p["a"] for p in pairs] + [p["b"] for p in pairs]))
-    sigs = dict(zip(texts, signatures(texts), strict=True))
-    x = np.array([features(sigs[p["a"]], sigs[p["b"]]) for p in pairs])
-    y = np.array([bool(p["duplicate"]) for p in pairs])
-    model = LogisticRegression(C=10.0, max_iter=1000).fit(x, y)
-    probabilities = model.predict_proba(x)[:, 1]
-    candidates = np.round(np.arange(0.2, 0.81, 0.01), 2)
-    accuracy = [float(((probabilities >= t) == y).mean()) for t in candidates]
+    weights = np.ones(len(y))
+    pool = ~labelled
+    if pool.any():
+        weights[pool] = POOL_WEIGHT * labelled.sum() / pool.sum()
+    return LogisticRegression(C=c, max_iter=2000).fit(x, y, sample_weight=weights)
+
+
+def fit(pairs: list[dict], folds: int = 5, repeats: int = 5, c: float = 1.0) -> dict:
+    """Fit the weights and the threshold on labelled pairs ({"a", "b", "duplicate"}).
+
+    The labelled pairs teach the hard cases (same topic, different idea); the pool's unlabelled
+    pairs of different ideas (down-weighted, `POOL_WEIGHT`) keep the score a good *ranking* of
+    all stored ideas, which `similar()` needs. The threshold is chosen by cross-validation: the
+    one that maximises the accuracy of out-of-fold probabilities of the labelled pairs (each
+    scored by a model that saw neither it nor its fold), averaged over `repeats` shuffles."""
+    from sklearn.model_selection import StratifiedKFold
+
+    x, y, labelled = training_data(pairs)
+    xl, yl = x[labelled], y[labelled]
+    folds = max(2, min(folds, int(yl.sum()), int((~yl).sum())))
+    accuracy = np.zeros(len(CANDIDATE_THRESHOLDS))
+    for seed in range(repeats):
+        out_of_fold = np.zeros(len(yl))
+        splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+        for train, test in splitter.split(xl, yl):
+            xs = np.vstack([xl[train], x[~labelled]])
+            ys = np.concatenate([yl[train], y[~labelled]])
+            marks = np.concatenate([np.ones(len(train), bool), np.zeros((~labelled).sum(), bool)])
+            model = _fit_model(xs, ys, marks, c)
+            out_of_fold[test] = model.predict_proba(xl[test])[:, 1]
+        accuracy += [((out_of_fold >= t) == yl).mean() for t in CANDIDATE_THRESHOLDS]
+    accuracy /= repeats
     best = int(np.argmax(accuracy))
+    model = _fit_model(x, y, labelled, c)
+    threshold = float(CANDIDATE_THRESHOLDS[best])
+    fit_accuracy = float(((model.predict_proba(xl)[:, 1] >= threshold) == yl).mean())
     return {
         "features": list(FEATURES),
         "weights": [round(float(w), 4) for w in model.coef_[0]],
         "intercept": round(float(model.intercept_[0]), 4),
-        "threshold": float(candidates[best]),
-        "fitted_on": len(pairs),
-        "fit_accuracy": round(accuracy[best], 4),
+        "threshold": threshold,
+        "fitted_on": int(labelled.sum()),
+        "pool_pairs": int((~labelled).sum()),
+        "cv_accuracy": round(float(accuracy[best]), 4),
+        "fit_accuracy": round(fit_accuracy, 4),
     }
 
 
@@ -158,6 +288,7 @@ def evaluate(pairs: list[dict]) -> dict:
     for p in pairs:
         predicted = matrix[index[p["a"]], index[p["b"]]] >= th
         correct += int(predicted == bool(p["duplicate"]))
+    cluster = _clusters(pairs, texts)
     hits1 = hits5 = queries = 0
     for p in pairs:
         if not p["duplicate"]:
@@ -166,6 +297,8 @@ def evaluate(pairs: list[dict]) -> dict:
             i, j = index[src], index[dst]
             row = matrix[i].copy()
             row[i] = -1.0
+            # other texts of the same idea (a second paraphrase) may rank above the partner
+            row[[k for k in range(n) if cluster[k] == cluster[i] and k != j]] = -1.0
             rank = int((row > row[j]).sum())
             queries += 1
             hits1 += int(rank < 1)

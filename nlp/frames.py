@@ -1,0 +1,196 @@
+"""The action and the object of an idea: "เพิ่ม" + "ที่จอดรถ" (add a parking space).
+
+Two ideas on one topic usually share most words; what tells them apart is *what* is asked for
+(the object: "ที่จอดรถ" vs "ทางลาด") and *what to do* with it (the action: "เพิ่มห้องน้ำ" vs
+"ทำความสะอาดห้องน้ำ"). A paraphrase keeps both, even in another register or word order
+("ที่จอดรถคนพิการไม่พอ ช่วยเพิ่มให้หน่อย").
+
+The frame is found by a small rule set over the pipeline's newmm tokens, using pythainlp's
+bundled ORCHID perceptron POS tagger (offline) for nouns and the word lists in
+``nlp/data/idea_frames.json``:
+
+- actions: explicit action verbs by class (add, reduce, stop, repair, clean, inspect, inform,
+  train, extend); "มี" counts only after a request marker ("ควรมี", "ขอให้มี"); "ขอ" + noun asks to
+  add it; without any action verb, problem cues imply one ("ไม่มี X" → add, "พัง" → repair);
+- object: the first noun after the first action that has one (skipping request markers and
+  fillers), with up to two following nouns as modifiers; else the noun after "ไม่มี"; else the
+  first noun of the text (a topicalised object: "ห้องน้ำผู้หญิงน้อยเกิน ควรสร้างเพิ่ม").
+
+Objects are compared by `word_match`: 1.0 for the same word, a synonym from the data file, or a
+compound containing the other ("ไฟ" / "ไฟส่องสว่าง"), else the cosine of the words' vectors.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import pipeline
+
+DATA_PATH = Path(__file__).resolve().parent / "data" / "idea_frames.json"
+OBJECT_WINDOW = 4  # tokens after an action in which its object is looked for
+MAX_MODIFIERS = 2
+
+_pos_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    verb_class: dict[str, str]
+    cue_class: dict[str, str]
+    requests: frozenset[str]
+    fillers: frozenset[str]
+    synonym_group: dict[str, int]
+    joined: frozenset[str]  # listed words that newmm may split in two
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    data = json.loads(DATA_PATH.read_text(encoding="utf-8"))
+    verb_class = {w: cls for cls, words in data["actions"].items() for w in words}
+    cue_class = {w: cls for cls, words in data["cues"].items() for w in words}
+    groups = {}
+    for i, words in enumerate(data["synonyms"]):
+        for word in words:
+            groups[word.lower()] = i
+    requests = frozenset(data["requests"])
+    return Lexicon(
+        verb_class=verb_class,
+        cue_class=cue_class,
+        requests=requests,
+        fillers=frozenset(data["fillers"]) | pipeline.stopwords(),
+        synonym_group=groups,
+        joined=frozenset(verb_class) | frozenset(cue_class) | frozenset(groups) | requests,
+    )
+
+
+@dataclass
+class Frame:
+    actions: list[str] = field(default_factory=list)  # action classes, in order
+    objects: list[str] = field(default_factory=list)  # object head first, then modifiers
+
+    def to_json(self) -> dict:
+        return {"actions": self.actions, "objects": self.objects}
+
+    @classmethod
+    def from_json(cls, data) -> Frame:
+        if not isinstance(data, dict):
+            return cls()
+        return cls(
+            actions=[str(a) for a in data.get("actions") or []],
+            objects=[str(o) for o in data.get("objects") or []],
+        )
+
+
+def _pos(tokens: list[str]) -> list[str]:
+    if not tokens:
+        return []
+    from pythainlp.tag import pos_tag
+
+    with _pos_lock:  # the perceptron model loads lazily; keep its first load single
+        tagged = pos_tag(tokens, engine="perceptron", corpus="orchid")
+    return [tag for _, tag in tagged]
+
+
+def _merge(tokens: list[str], known) -> list[str]:
+    """Join up to three adjacent tokens that form a listed word ("ขุด"+"ลอก", "ตู้"+"กด"+"เงิน")."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in (3, 2):
+            if i + size <= len(tokens) and "".join(tokens[i : i + size]) in known:
+                out.append("".join(tokens[i : i + size]))
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def extract(text: str) -> Frame:
+    """The frame of one text (empty lists when nothing is found; never raises)."""
+    lex = lexicon()
+    tokens = _merge(pipeline.tokenize(text)[:200], lex.joined)
+    if not tokens:
+        return Frame()
+    tags = _pos(tokens)
+
+    def is_noun(i: int) -> bool:
+        token = tokens[i]
+        if token in lex.fillers or token in lex.requests or token in lex.verb_class:
+            return False
+        if token in lex.cue_class or token.isdigit() or len(token) < 2:
+            return False
+        if token in lex.synonym_group or token in pipeline.SERVICE_WORDS:
+            return True
+        return tags[i].startswith("N") or (token.isascii() and token.isalpha())
+
+    def noun_phrase(start: int, window: int) -> list[str]:
+        for j in range(start, min(len(tokens), start + window)):
+            if is_noun(j):
+                phrase = [tokens[j]]
+                k = j + 1
+                while k < len(tokens) and len(phrase) <= MAX_MODIFIERS and is_noun(k):
+                    phrase.append(tokens[k])
+                    k += 1
+                return phrase
+            if tokens[j] in lex.verb_class and j > start:
+                break  # another action: its own object, not ours
+        return []
+
+    actions: list[tuple[int, str]] = []
+    cues: list[tuple[int, str]] = []
+    for i, word in enumerate(tokens):
+        prev = tokens[i - 1] if i else ""
+        if word == "มี" and prev in lex.requests:
+            actions.append((i, "add"))
+        elif word == "มี" and prev == "ไม่":
+            cues.append((i, "add"))
+        elif word == "ขอ" and i + 1 < len(tokens) and is_noun(i + 1):
+            actions.append((i, "add"))
+        elif word in lex.verb_class:
+            if prev == "ไม่" or (prev in lex.verb_class and lex.verb_class[prev] == "stop"):
+                continue  # "ไม่บอก" is a complaint; "ห้ามจอด": the ban is the action
+            actions.append((i, lex.verb_class[word]))
+        elif word in lex.cue_class:
+            cues.append((i, lex.cue_class[word]))
+        elif prev == "ไม่" and word in {"พอ", "ทั่วถึง", "เพียงพอ"}:
+            cues.append((i, "add"))
+
+    objects: list[str] = []
+    for position, _ in actions:
+        objects = noun_phrase(position + 1, OBJECT_WINDOW)
+        if objects:
+            break
+    if not objects:
+        for position, cls in cues:
+            if cls == "add" and tokens[position] in {"มี", "ไม่มี"}:
+                objects = noun_phrase(position + 1, OBJECT_WINDOW)
+                if objects:
+                    break
+    if not objects:
+        objects = noun_phrase(0, len(tokens))
+    classes = [cls for _, cls in actions] or [cls for _, cls in cues]
+    return Frame(actions=list(dict.fromkeys(classes)), objects=objects)
+
+
+def same_word(a: str, b: str) -> bool:
+    """Same word, listed synonyms, or a Thai compound containing the other ("ไฟ" in "ไฟถนน")."""
+    if a == b:
+        return True
+    groups = lexicon().synonym_group
+    if a in groups and groups.get(a) == groups.get(b):
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 2 and long.startswith(short) and not short.isascii()
+
+
+def action_agreement(a: Frame, b: Frame) -> float:
+    """1.0 when both ask for the same kind of action, 0.0 for different ones, 0.5 unknown."""
+    if not a.actions or not b.actions:
+        return 0.5
+    return 1.0 if set(a.actions) & set(b.actions) else 0.0
