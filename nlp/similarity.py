@@ -284,10 +284,12 @@ def evaluate(pairs: list[dict]) -> dict:
                 value = combine(features(sigs[i], sigs[j], vectors[i], vectors[j]))
             matrix[i, j] = matrix[j, i] = value
     th = threshold()
-    correct = 0
+    correct = same_found = other_found = 0
     for p in pairs:
         predicted = matrix[index[p["a"]], index[p["b"]]] >= th
         correct += int(predicted == bool(p["duplicate"]))
+        same_found += int(predicted and bool(p["duplicate"]))
+        other_found += int(not predicted and not p["duplicate"])
     cluster = _clusters(pairs, texts)
     hits1 = hits5 = queries = 0
     for p in pairs:
@@ -307,6 +309,8 @@ def evaluate(pairs: list[dict]) -> dict:
         "pairs": len(pairs),
         "duplicates": sum(1 for p in pairs if p["duplicate"]),
         "accuracy": correct / len(pairs) if pairs else 0.0,
+        "same_found": same_found,
+        "different_found": other_found,
         "recall_at_1": hits1 / queries if queries else 0.0,
         "recall_at_5": hits5 / queries if queries else 0.0,
         "threshold": th,

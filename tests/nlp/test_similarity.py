@@ -127,6 +127,7 @@ def test_evaluate_similarity_command_on_a_small_file(warm_models, tmp_path, caps
     assert "pairs: 2 (1 same idea), pool: 3 texts" in out
     accuracy = float(out.split("same-idea accuracy:")[1].split()[0])
     assert accuracy in (0.0, 0.5, 1.0)
+    assert "same idea recognised: 1/1" in out  # the paraphrase in the other register
     assert "recall@1: 1.000" in out  # the paraphrase ranks above the other idea on the topic
 
 

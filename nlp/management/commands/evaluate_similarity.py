@@ -29,5 +29,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"threshold: {result['threshold']:.2f}")
         self.stdout.write(f"same-idea accuracy: {result['accuracy']:.3f}")
+        different = result["pairs"] - result["duplicates"]
+        self.stdout.write(
+            f"  same idea recognised: {result['same_found']}/{result['duplicates']}, "
+            f"different ideas recognised: {result['different_found']}/{different}"
+        )
         self.stdout.write(f"recall@1: {result['recall_at_1']:.3f}")
         self.stdout.write(f"recall@5: {result['recall_at_5']:.3f}")
