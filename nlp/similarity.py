@@ -41,8 +41,8 @@ MAX_WORDS = 40
 KEY_WORDS = 3
 
 DEFAULT_PARAMS = {  # the fitted params at the time of writing, used if the data file is unreadable
-    "weights": [1.2847, 1.3466, 1.0436, 1.4286, 1.0432, 1.6807],
-    "intercept": -4.8775,
+    "weights": [1.2843, 1.3492, 1.1399, 1.4075, 1.0447, 1.6517],
+    "intercept": -4.896,
     "threshold": 0.36,
 }
 
