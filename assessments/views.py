@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.services import audit_log
@@ -74,7 +75,7 @@ def create(request):
         raise PermissionDenied(MANAGERS_ONLY)
     form = CreateAssessmentForm(request.POST, agencies=agencies)
     if not form.is_valid():
-        messages.error(request, "สร้างไม่สำเร็จ: " + _errors(form))
+        messages.error(request, _("สร้างไม่สำเร็จ: ") + _errors(form))
         return redirect("assessments:index")
     agency = next(a for a in agencies if a.slug == form.cleaned_data["agency"])
     try:
@@ -84,7 +85,7 @@ def create(request):
     except ValidationError as exc:
         messages.error(request, _errors(exc))
         return redirect("assessments:index")
-    messages.success(request, "เริ่มการประเมินตนเองแล้ว")
+    messages.success(request, _("เริ่มการประเมินตนเองแล้ว"))
     return redirect(assessment.get_absolute_url())
 
 
@@ -157,7 +158,7 @@ def add_comment(request, agency_slug: str, fiscal_year: int):
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, "บันทึกความคิดเห็นแล้ว")
+        messages.success(request, _("บันทึกความคิดเห็นแล้ว"))
     if item is not None:
         return redirect(_item_url(assessment, item.code) + "#comments")
     return redirect(assessment.get_absolute_url() + "#comments")
@@ -194,7 +195,7 @@ def add_finding(request, agency_slug: str, fiscal_year: int):
     except (ValidationError, Http404) as exc:
         messages.error(request, _errors(exc) if isinstance(exc, ValidationError) else str(exc))
     else:
-        messages.success(request, "บันทึกแล้ว")
+        messages.success(request, _("บันทึกแล้ว"))
     return redirect(assessment.get_absolute_url() + anchor)
 
 
@@ -216,7 +217,7 @@ def delete_finding(request, agency_slug: str, fiscal_year: int, finding_id: int)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, "ลบแล้ว")
+        messages.success(request, _("ลบแล้ว"))
     return redirect(assessment.get_absolute_url() + f"#category-{finding.category.number}")
 
 
@@ -374,9 +375,9 @@ def evidence_file(request, agency_slug: str, fiscal_year: int, code: str):
             note=form.cleaned_data["note"],
         )
     except ValidationError as exc:
-        messages.error(request, "แนบไฟล์ไม่สำเร็จ: " + _errors(exc))
+        messages.error(request, _("แนบไฟล์ไม่สำเร็จ: ") + _errors(exc))
     else:
-        messages.success(request, "แนบไฟล์หลักฐานแล้ว")
+        messages.success(request, _("แนบไฟล์หลักฐานแล้ว"))
     return redirect(_item_url(assessment, code) + "#evidence")
 
 
@@ -398,9 +399,9 @@ def evidence_record(request, agency_slug: str, fiscal_year: int, code: str):
             note=form.cleaned_data["note"],
         )
     except ValidationError as exc:
-        messages.error(request, "อ้างอิงไม่สำเร็จ: " + _errors(exc))
+        messages.error(request, _("อ้างอิงไม่สำเร็จ: ") + _errors(exc))
     else:
-        messages.success(request, "เพิ่มหลักฐานแล้ว")
+        messages.success(request, _("เพิ่มหลักฐานแล้ว"))
     return redirect(_item_url(assessment, code) + "#evidence")
 
 
@@ -434,5 +435,5 @@ def evidence_delete(request, agency_slug: str, fiscal_year: int, evidence_id: in
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, "ลบหลักฐานแล้ว")
+        messages.success(request, _("ลบหลักฐานแล้ว"))
     return redirect(_item_url(assessment, code) + "#evidence")

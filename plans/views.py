@@ -109,7 +109,7 @@ def staff_item_progress(request, item_id: int):
             actual_outcome=form.cleaned_data["actual_outcome"],
             kpi_actual=form.cleaned_data["kpi_actual"],
         )
-        messages.success(request, "บันทึกความก้าวหน้าแล้ว")
+        messages.success(request, _("บันทึกความก้าวหน้าแล้ว"))
     else:
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         messages.error(request, f"บันทึกไม่สำเร็จ: {errors}")
@@ -122,7 +122,7 @@ def staff_item_link(request, item_id: int):
     item = _managed_item(request, item_id)
     form = LinkTargetForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "กรุณาเลือกประเภทและระบุหมายเลขให้ถูกต้อง")
+        messages.error(request, _("กรุณาเลือกประเภทและระบุหมายเลขให้ถูกต้อง"))
     else:
         kind, target_id = form.cleaned_data["kind"], form.cleaned_data["target_id"]
         target = services.link_target(kind=kind, target_id=target_id)
@@ -133,7 +133,7 @@ def staff_item_link(request, item_id: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "เชื่อมโยงแล้ว" if created else "รายการนี้เชื่อมโยงกับแผนอยู่แล้ว")
+            messages.success(request, _("เชื่อมโยงแล้ว") if created else _("รายการนี้เชื่อมโยงกับแผนอยู่แล้ว"))
     return redirect(reverse("plans:staff_plan", args=[item.plan_id]) + f"#item-{item.pk}")
 
 
@@ -145,7 +145,7 @@ def staff_item_unlink(request, item_id: int, kind: str, target_id: int):
         raise Http404
     target = services.link_target(kind=kind, target_id=target_id)
     if services.plan_item_unlink(item=item, actor=request.user, kind=kind, target=target):
-        messages.success(request, "ยกเลิกการเชื่อมโยงแล้ว")
+        messages.success(request, _("ยกเลิกการเชื่อมโยงแล้ว"))
     return redirect(reverse("plans:staff_plan", args=[item.plan_id]) + f"#item-{item.pk}")
 
 
