@@ -248,5 +248,7 @@ async def detach(consumer, workshop_id: int) -> None:
     if not hub.consumers and hub.started.is_set() and _hubs.get(key) is hub:
         del _hubs[key]
         await hub.stop()
+        for stale in [k for k in _hubs if k[0].is_closed()]:  # loops that ended (tests)
+            del _hubs[stale]
         if not _hubs:  # no live workshop left in this process: let the connection go
             await close_connections()

@@ -139,3 +139,15 @@ def _fresh_channel_layer():
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def _close_board_connection():
+    """The board's database thread keeps its PostgreSQL connection while a hub lives; a test
+    that ends with connections open must not leave it behind (DROP DATABASE at the end)."""
+    yield
+    from asgiref.sync import SyncToAsync
+
+    from workshops.db import _close_all
+
+    SyncToAsync.single_thread_executor.submit(_close_all).result(timeout=30)
