@@ -2,14 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from portal.models import Role
-from portal.permissions import agencies_with_role
+from portal.wagtail_scoping import managed_agencies
 
 from .models import ImprovementPlan, PlanItem
-
-
-def managed_agencies(user):
-    return agencies_with_role(user, [Role.MANAGER])
 
 
 class ImprovementPlanAdminForm(WagtailAdminModelForm):

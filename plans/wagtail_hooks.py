@@ -1,88 +1,18 @@
 """Wagtail admin: plans and plan items, scoped to the agencies the user manages."""
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.permission_policies.base import BasePermissionPolicy
-from wagtail.permissions import policy_registry, register_permission_policy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import (
-    DeleteView,
-    EditView,
-    HistoryView,
-    SnippetViewSet,
-    SnippetViewSetGroup,
-    UsageView,
-)
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from portal.models import Role
+from portal.wagtail_scoping import AgencyScopedPolicy, ScopedEditView, ScopedViewSetMixin
 
 from . import services
-from .forms import ImprovementPlanAdminForm, PlanItemAdminForm, managed_agencies
+from .forms import ImprovementPlanAdminForm, PlanItemAdminForm
 from .models import ImprovementPlan, PlanItem
 
-ACTIONS = {"add", "change", "delete", "view"}
-
-
-class AgencyManagerPolicy(BasePermissionPolicy):
-    """Managers/admins of an agency (and superusers) may do everything with its plans."""
-
-    def __init__(self, model, agency_lookup: str):
-        super().__init__(model)
-        self.agency_lookup = agency_lookup
-
-    def user_has_permission(self, user, action):
-        if action not in ACTIONS or not user.is_active:
-            return False
-        return user.is_superuser or managed_agencies(user).exists()
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return action in ACTIONS and user.is_active and user.has_perm("plans.manage_plan", instance)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        if not (set(actions) & ACTIONS) or not user.is_active:
-            return self.model.objects.none()
-        if user.is_superuser:
-            return self.model.objects.all()
-        return self.model.objects.filter(**{f"{self.agency_lookup}__in": managed_agencies(user)})
-
-    def users_with_any_permission(self, actions):
-        if not (set(actions) & ACTIONS):
-            return get_user_model().objects.none()
-        return (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(Q(is_superuser=True) | Q(memberships__role__in=[Role.MANAGER, Role.ADMIN]))
-            .distinct()
-        )
-
-
-class ScopedObjectMixin:
-    """Object views (edit, delete, history, usage) refuse another agency's record."""
-
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        if not self.request.user.has_perm("plans.manage_plan", obj):
-            raise PermissionDenied
-        return obj
-
-
-class ScopedEditView(ScopedObjectMixin, EditView):
-    pass
-
-
-class ScopedDeleteView(ScopedObjectMixin, DeleteView):
-    pass
-
-
-class ScopedHistoryView(ScopedObjectMixin, HistoryView):
-    pass
-
-
-class ScopedUsageView(ScopedObjectMixin, UsageView):
-    pass
+MANAGE_RULE = "plans.manage_plan"
 
 
 class PlanItemEditView(ScopedEditView):
@@ -98,21 +28,6 @@ class PlanItemEditView(ScopedEditView):
             old_progress=before.progress,
         )
         return instance
-
-
-class ScopedViewSetMixin:
-    edit_view_class = ScopedEditView
-    delete_view_class = ScopedDeleteView
-    history_view_class = ScopedHistoryView
-    usage_view_class = ScopedUsageView
-    inspect_view_enabled = False
-    copy_view_enabled = False
-
-    def get_queryset(self, request):
-        policy = policy_registry.get_by_type(self.model)
-        return policy.instances_user_has_any_permission_for(
-            request.user, ["change"]
-        ).select_related(*self.related)
 
 
 class ImprovementPlanViewSet(ScopedViewSetMixin, SnippetViewSet):
@@ -178,9 +93,11 @@ class PlansGroup(SnippetViewSetGroup):
 
 
 register_permission_policy(
-    ImprovementPlan, AgencyManagerPolicy(ImprovementPlan, "agency"), exact_class=True
+    ImprovementPlan, AgencyScopedPolicy(ImprovementPlan, rule=MANAGE_RULE), exact_class=True
 )
 register_permission_policy(
-    PlanItem, AgencyManagerPolicy(PlanItem, "plan__agency"), exact_class=True
+    PlanItem,
+    AgencyScopedPolicy(PlanItem, rule=MANAGE_RULE, agency_lookup="plan__agency"),
+    exact_class=True,
 )
 register_snippet(PlansGroup)
