@@ -198,6 +198,17 @@ def _visible_idea(request, idea_id: int) -> Idea:
     return idea
 
 
+def _idea_to_vote_on(request, idea_id: int) -> Idea:
+    """Like `_visible_idea`, without loading what a vote never shows (tags, joins)."""
+    user = api_user(request)
+    if not 1 <= idea_id <= MAX_ID:
+        raise HttpError(404, "ไม่พบข้อเสนอ (idea not found)")
+    idea = selectors.idea_for_action(pk=idea_id)
+    if idea is None or not user.has_perm("ideas.view_idea", idea):
+        raise HttpError(404, "ไม่พบข้อเสนอ (idea not found)")
+    return idea
+
+
 def _idea_out(request, idea_id: int) -> dict:
     idea = selectors.idea_detail(pk=idea_id)
     return selectors.idea_payloads([idea], request=request)[0]
@@ -328,7 +339,7 @@ def idea_patch(request, idea_id: int, payload: IdeaPatchIn):
 def vote_cast(request, idea_id: int):
     user = require_user(request)
     rate_limit(request, "vote")
-    idea = _visible_idea(request, idea_id)
+    idea = _idea_to_vote_on(request, idea_id)
     try:
         voted, count = services.vote_cast(idea=idea, user=user)
     except IdeaError as error:
@@ -340,7 +351,7 @@ def vote_cast(request, idea_id: int):
 def vote_retract(request, idea_id: int):
     user = require_user(request)
     rate_limit(request, "vote")
-    idea = _visible_idea(request, idea_id)
+    idea = _idea_to_vote_on(request, idea_id)
     try:
         voted, count = services.vote_retract(idea=idea, user=user)
     except IdeaError as error:

@@ -87,6 +87,16 @@ def idea_detail(*, pk: int, viewer=None) -> Idea | None:
     return qs.filter(pk=pk).first()
 
 
+def idea_for_action(*, pk: int) -> Idea | None:
+    """The idea a vote acts on: only what the visibility rule reads (status, author, agency);
+    the service locks and re-reads the row it changes."""
+    return (
+        Idea.objects.only("id", "status", "author_id", "agency_id", "campaign_id")
+        .filter(pk=pk)
+        .first()
+    )
+
+
 def idea_comments(*, idea: Idea) -> list[Comment]:
     """Thread roots with their replies (one level), authors loaded; flags counted."""
     comments = list(
