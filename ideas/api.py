@@ -188,22 +188,16 @@ def _idea_for_staff(idea_id: int) -> Idea:
     return get_object_or_404(Idea, pk=idea_id)
 
 
-def _visible_idea(request, idea_id: int) -> Idea:
+def _visible_idea(request, idea_id: int, *, lean: bool = False) -> Idea:
+    """The idea if the caller may see it, else 404. `lean` loads only what the visibility rule
+    reads (for votes: no joins, no tag prefetch; the service locks and re-reads the row)."""
     user = api_user(request)
     if not 1 <= idea_id <= MAX_ID:
         raise HttpError(404, "ไม่พบข้อเสนอ (idea not found)")
-    idea = selectors.idea_detail(pk=idea_id, viewer=user)
-    if idea is None or not user.has_perm("ideas.view_idea", idea):
-        raise HttpError(404, "ไม่พบข้อเสนอ (idea not found)")
-    return idea
-
-
-def _idea_to_vote_on(request, idea_id: int) -> Idea:
-    """Like `_visible_idea`, without loading what a vote never shows (tags, joins)."""
-    user = api_user(request)
-    if not 1 <= idea_id <= MAX_ID:
-        raise HttpError(404, "ไม่พบข้อเสนอ (idea not found)")
-    idea = selectors.idea_for_action(pk=idea_id)
+    if lean:
+        idea = selectors.idea_for_action(pk=idea_id)
+    else:
+        idea = selectors.idea_detail(pk=idea_id, viewer=user)
     if idea is None or not user.has_perm("ideas.view_idea", idea):
         raise HttpError(404, "ไม่พบข้อเสนอ (idea not found)")
     return idea
@@ -339,7 +333,7 @@ def idea_patch(request, idea_id: int, payload: IdeaPatchIn):
 def vote_cast(request, idea_id: int):
     user = require_user(request)
     rate_limit(request, "vote")
-    idea = _idea_to_vote_on(request, idea_id)
+    idea = _visible_idea(request, idea_id, lean=True)
     try:
         voted, count = services.vote_cast(idea=idea, user=user)
     except IdeaError as error:
@@ -351,7 +345,7 @@ def vote_cast(request, idea_id: int):
 def vote_retract(request, idea_id: int):
     user = require_user(request)
     rate_limit(request, "vote")
-    idea = _idea_to_vote_on(request, idea_id)
+    idea = _visible_idea(request, idea_id, lean=True)
     try:
         voted, count = services.vote_retract(idea=idea, user=user)
     except IdeaError as error:
