@@ -8,16 +8,15 @@ Playwright is missing; CI installs chromium, so they run there. Never downloads 
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
+
+from tests.servers import database_url, free_port, start_daphne
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -71,30 +70,6 @@ def pytest_collection_modifyitems(config, items):
             )
 
 
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url(settings_dict: dict) -> str:
-    if settings_dict["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{settings_dict['NAME']}"
-    user = quote(settings_dict.get("USER") or "", safe="")
-    password = quote(settings_dict.get("PASSWORD") or "", safe="")
-    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = settings_dict.get("HOST") or "localhost"
-    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
-    return f"postgres://{auth}{host}{port}/{settings_dict['NAME']}"
-
-
 @pytest.fixture(scope="session")
 def live_server_url(django_db_setup, django_db_blocker):
     """Base URL of a daphne process serving the test database (HTTP + WebSockets)."""
@@ -102,32 +77,17 @@ def live_server_url(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         settings_dict = dict(connection.settings_dict)
-    port = _free_port()
+    port = free_port(PORTS)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.browser.server_settings",
-        "DATABASE_URL": _database_url(settings_dict),
+        "DATABASE_URL": database_url(settings_dict),
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "daphne.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "portal.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    process = start_daphne(port, env=env, log=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     try:

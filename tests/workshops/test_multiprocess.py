@@ -8,57 +8,18 @@ import asyncio
 import os
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
+from tests import servers
 from workshops.ws_client import WSClient
 
 from .conftest import make_workshop
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _database_url() -> str | None:
-    settings = connection.settings_dict
-    if connection.vendor == "postgresql":
-        user = settings.get("USER") or "postgres"
-        password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
-        host = settings.get("HOST") or "127.0.0.1"
-        port = settings.get("PORT") or 5432
-        return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
-    name = str(settings["NAME"])
-    if connection.vendor == "sqlite" and "memory" not in name and name != ":memory:":
-        return f"sqlite:///{name}"
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _start_server(port: int, env: dict, log) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "portal.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
 
 
 def _wait_until_listening(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
@@ -97,7 +58,7 @@ async def _next_event(client, timeout=90):
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (channels_redis)")
 @pytest.mark.django_db(transaction=True)
 def test_two_server_processes_share_events_and_survive_a_restart(tmp_path):
-    database_url = _database_url()
+    database_url = servers.database_url(connection.settings_dict)
     if database_url is None:
         pytest.skip("the test database is SQLite in memory; other processes cannot open it")
     workshop, _ = make_workshop()
@@ -107,11 +68,11 @@ def test_two_server_processes_share_events_and_survive_a_restart(tmp_path):
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "PYTHONPATH": str(ROOT),
     }
-    ports = [_free_port(), _free_port()]
+    ports = [servers.free_port(), servers.free_port()]
     log = open(tmp_path / "servers.log", "w+b")  # noqa: SIM115 (closed in finally)
-    servers = [_start_server(port, env, log) for port in ports]
+    processes = [servers.start_daphne(port, env=env, log=log) for port in ports]
     try:
-        for port, server in zip(ports, servers, strict=True):
+        for port, server in zip(ports, processes, strict=True):
             _wait_until_listening(port, server)
 
         async def scenario():
@@ -131,8 +92,8 @@ def test_two_server_processes_share_events_and_survive_a_restart(tmp_path):
         token = asyncio.run(scenario())
 
         # Restart server 1; meanwhile Bob keeps working on server 2.
-        servers[0].terminate()
-        servers[0].wait(timeout=90)
+        processes[0].terminate()
+        processes[0].wait(timeout=90)
 
         async def reconnect_bob():
             client, _ = await _join(ports[1], workshop.code, "บ็อบ")
@@ -143,8 +104,8 @@ def test_two_server_processes_share_events_and_survive_a_restart(tmp_path):
 
         missed = asyncio.run(reconnect_bob())
         assert missed["seq"] == 3
-        servers[0] = _start_server(ports[0], env, log)
-        _wait_until_listening(ports[0], servers[0])
+        processes[0] = servers.start_daphne(ports[0], env=env, log=log)
+        _wait_until_listening(ports[0], processes[0])
 
         async def resume():
             alice, state = await _join(ports[0], workshop.code, "อลิซ", token=token)
@@ -163,7 +124,7 @@ def test_two_server_processes_share_events_and_survive_a_restart(tmp_path):
         print("server output:\n", log.read().decode(errors="replace")[-4000:])
         raise
     finally:
-        for server in servers:
+        for server in processes:
             if server.poll() is None:
                 server.terminate()
                 try:
