@@ -45,6 +45,9 @@ class Lexicon:
     fillers: frozenset[str]
     synonym_group: dict[str, int]
     joined: frozenset[str]  # listed words that newmm may split in two
+    generic: frozenset[str]  # heads that need the next word ("จุด" + "ชาร์จ")
+    bans: frozenset[str]  # "ห้าม", "ไม่ควร": the next verb is the act asked to stop
+    acts: frozenset[str]  # acts a ban may name, whatever their POS tag ("จอด", "วิ่ง")
 
 
 @functools.cache
@@ -57,23 +60,48 @@ def lexicon() -> Lexicon:
         for word in words:
             groups[word.lower()] = i
     requests = frozenset(data["requests"])
+    generic = frozenset(data.get("generic_heads", []))
+    bans = frozenset(data.get("bans", []))
+    acts = frozenset(data.get("acts", []))
     return Lexicon(
         verb_class=verb_class,
         cue_class=cue_class,
         requests=requests,
         fillers=frozenset(data["fillers"]) | pipeline.stopwords(),
         synonym_group=groups,
-        joined=frozenset(verb_class) | frozenset(cue_class) | frozenset(groups) | requests,
+        joined=frozenset(verb_class)
+        | frozenset(cue_class)
+        | frozenset(groups)
+        | requests
+        | bans
+        | acts
+        | generic,
+        generic=generic,
+        bans=bans,
+        acts=acts,
     )
 
 
 @dataclass
 class Frame:
-    actions: list[str] = field(default_factory=list)  # action classes, in order
-    objects: list[str] = field(default_factory=list)  # object head first, then modifiers
+    actions: list[str] = field(default_factory=list)  # action classes, the requested one first
+    objects: list[str] = field(default_factory=list)  # object phrase: head, then modifiers
+    act: str = ""  # the act a ban forbids ("จอด" in "ห้ามจอดรถ"), else ""
+
+    @property
+    def head(self) -> str:
+        """The word that names the object: the first of the phrase that is not a generic head
+        ("ชาร์จ" in "จุด ชาร์จ รถไฟฟ้า"), else the first ("" without an object)."""
+        generic = lexicon().generic
+        return next(
+            (w for w in self.objects if w not in generic), self.objects[0] if self.objects else ""
+        )
 
     def to_json(self) -> dict:
-        return {"actions": self.actions, "objects": self.objects}
+        data = {"actions": self.actions, "objects": self.objects}
+        if self.act:
+            data["act"] = self.act
+        return data
 
     @classmethod
     def from_json(cls, data) -> Frame:
@@ -82,6 +110,7 @@ class Frame:
         return cls(
             actions=[str(a) for a in data.get("actions") or []],
             objects=[str(o) for o in data.get("objects") or []],
+            act=str(data.get("act") or ""),
         )
 
 
@@ -111,41 +140,105 @@ def _merge(tokens: list[str], known) -> list[str]:
     return out
 
 
+# request markers that say what follows is the request (not "ให้"/"จะ"/"มา", too common)
+STRONG_REQUESTS = frozenset(
+    {"ขอ", "ขอให้", "ขอเสนอ", "ขอเสนอให้", "ควร", "ควรจะ", "น่าจะ", "อยาก", "อยากให้", "อยากจะ"}
+    | {"ช่วย", "รบกวน", "กรุณา", "โปรด", "ได้โปรด", "เสนอ", "เสนอให้", "ขอความอนุเคราะห์"}
+)
+ACT_WINDOW = 3  # tokens after a ban in which its act is looked for
+
+
+def _split_have(tokens: list[str], requests) -> list[str]:
+    """newmm keeps "มีระบบ" as one dictionary word: after a request marker ("อยากให้มีระบบ...")
+    split it into "มี" + the noun so "มี" reads as the request to add it."""
+    from pythainlp.corpus import thai_words
+
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        if (
+            i
+            and tokens[i - 1] in requests
+            and token.startswith("มี")
+            and len(token) > 3
+            and token[2:] in thai_words()
+        ):
+            out.extend(["มี", token[2:]])
+        else:
+            out.append(token)
+    return out
+
+
 def extract(text: str) -> Frame:
     """The frame of one text (empty lists when nothing is found; never raises)."""
     lex = lexicon()
-    tokens = _merge(pipeline.tokenize(text)[:200], lex.joined)
+    tokens = _split_have(_merge(pipeline.tokenize(text)[:200], lex.joined), lex.requests)
     if not tokens:
         return Frame()
     tags = _pos(tokens)
 
     def is_noun(i: int) -> bool:
         token = tokens[i]
+        if token in lex.generic:
+            return True
         if token in lex.fillers or token in lex.requests or token in lex.verb_class:
             return False
-        if token in lex.cue_class or token.isdigit() or len(token) < 2:
+        if token in lex.cue_class or token in lex.bans or token.isdigit() or len(token) < 2:
             return False
         if token in lex.synonym_group or token in pipeline.SERVICE_WORDS:
             return True
         return tags[i].startswith("N") or (token.isascii() and token.isalpha())
+
+    def is_content(i: int) -> bool:
+        token = tokens[i]
+        if token in lex.fillers or token in lex.requests or token in lex.bans:
+            return False
+        return len(token) >= 2 and not token.isdigit() and pipeline.has_word(token)
 
     def noun_phrase(start: int, window: int) -> list[str]:
         for j in range(start, min(len(tokens), start + window)):
             if is_noun(j):
                 phrase = [tokens[j]]
                 k = j + 1
-                while k < len(tokens) and len(phrase) <= MAX_MODIFIERS and is_noun(k):
+                # a generic head takes the next word whatever it is ("จุด" + "ชาร์จ", "ค่า" + "จอด")
+                while phrase[-1] in lex.generic and k < len(tokens) and is_content(k):
                     phrase.append(tokens[k])
+                    k += 1
+                modifiers = 0
+                while k < len(tokens) and modifiers < MAX_MODIFIERS and is_noun(k):
+                    phrase.append(tokens[k])
+                    modifiers += 1
                     k += 1
                 return phrase
             if tokens[j] in lex.verb_class and j > start:
                 break  # another action: its own object, not ours
         return []
 
+    def banned_act(start: int) -> tuple[int, str]:
+        """The act after a ban: a listed act or the first verb, skipping a noun subject."""
+        for j in range(start, min(len(tokens), start + ACT_WINDOW)):
+            token = tokens[j]
+            if token in lex.acts or token in lex.verb_class:
+                return j, token
+            if tags[j].startswith("V") and is_content(j):
+                return j, token
+        return -1, ""
+
     actions: list[tuple[int, str]] = []
     cues: list[tuple[int, str]] = []
+    act, act_position, skip_until = "", -1, -1
     for i, word in enumerate(tokens):
         prev = tokens[i - 1] if i else ""
+        if i <= skip_until:
+            continue
+        if word in lex.bans or (word == "ควร" and prev == "ไม่"):
+            position, found = banned_act(i + 1)
+            actions.append((i, "stop"))
+            if found and not act:
+                act, act_position = found, position
+            skip_until = position
+            continue
+        if prev in lex.generic and word in lex.verb_class:
+            continue  # part of the object ("ช่องทาง" + "ติดตาม", "บริการ" + "ตรวจ")
         if word == "มี" and prev in lex.requests:
             actions.append((i, "add"))
         elif word == "มี" and prev == "ไม่":
@@ -154,16 +247,28 @@ def extract(text: str) -> Frame:
             actions.append((i, "add"))
         elif word in lex.verb_class:
             if prev == "ไม่" or (prev in lex.verb_class and lex.verb_class[prev] == "stop"):
-                continue  # "ไม่บอก" is a complaint; "ห้ามจอด": the ban is the action
+                continue  # "ไม่บอก" is a complaint; "ยกเลิกเก็บ": the cancelling is the action
             actions.append((i, lex.verb_class[word]))
         elif word in lex.cue_class:
             cues.append((i, lex.cue_class[word]))
         elif prev == "ไม่" and word in {"พอ", "ทั่วถึง", "เพียงพอ"}:
             cues.append((i, "add"))
 
+    # the requested action first: the first one after a request marker ("...ปิดเร็วไป อยากให้
+    # เปิดถึงค่ำ": the complaint's verb is not the request), else the first one
+    marker = next((i for i, t in enumerate(tokens) if t in STRONG_REQUESTS), None)
+    if marker is not None:
+        after = [a for a in actions if a[0] > marker]
+        actions = after + [a for a in actions if a[0] <= marker]
+
     objects: list[str] = []
     for position, _ in actions:
-        objects = noun_phrase(position + 1, OBJECT_WINDOW)
+        if position < act_position <= position + ACT_WINDOW:
+            # a ban: its subject before the act ("ห้ามรถบรรทุกวิ่ง"), else the act's object
+            objects = noun_phrase(position + 1, act_position - position - 1)
+            objects = objects or noun_phrase(act_position + 1, OBJECT_WINDOW)
+        else:
+            objects = noun_phrase(position + 1, OBJECT_WINDOW)
         if objects:
             break
     if not objects:
@@ -175,7 +280,7 @@ def extract(text: str) -> Frame:
     if not objects:
         objects = noun_phrase(0, len(tokens))
     classes = [cls for _, cls in actions] or [cls for _, cls in cues]
-    return Frame(actions=list(dict.fromkeys(classes)), objects=objects)
+    return Frame(actions=list(dict.fromkeys(classes)), objects=objects, act=act)
 
 
 def same_word(a: str, b: str) -> bool:
@@ -190,7 +295,15 @@ def same_word(a: str, b: str) -> bool:
 
 
 def action_agreement(a: Frame, b: Frame) -> float:
-    """1.0 when both ask for the same kind of action, 0.0 for different ones, 0.5 unknown."""
+    """1.0 when both ask for the same kind of action (for bans: the same act, "ห้ามวิ่ง" is not
+    "ห้ามจอด"), 0.5 when one's requested action is only a side action of the other or unknown,
+    0.0 for different ones ("เพิ่มรอบ" vs "ลดรอบ")."""
     if not a.actions or not b.actions:
         return 0.5
-    return 1.0 if set(a.actions) & set(b.actions) else 0.0
+    if a.actions[0] == b.actions[0]:
+        if a.actions[0] == "stop" and a.act and b.act and not same_word(a.act, b.act):
+            return 0.0
+        return 1.0
+    if a.actions[0] in b.actions or b.actions[0] in a.actions:
+        return 0.5
+    return 0.0

@@ -11,17 +11,26 @@ way there. So the score combines, in a logistic model fitted on our own labelled
 - ``key``: how well the *most specific* words of the shorter text (highest IDF, e.g. "ราวจับ",
   "ทางลาด") are matched in the other;
 - ``object``: is the object of each idea ("ที่จอดรถ" in "เพิ่มที่จอดรถผู้พิการ", found by the rules
-  of ``nlp/frames.py``) named in the other text (same word, listed synonym, compound, or close
-  word vector)? The lower of the two directions;
+  of ``nlp/frames.py``; its specific word when the head is generic: "ชาร์จ" in "จุดชาร์จ") named
+  in the other text (same word, listed synonym, compound, or close word vector)? The lower of
+  the two directions;
 - ``action``: do both ask for the same kind of action (add / reduce / stop / repair / clean /
-  inspect / inform / train / extend): 1, different: 0, unknown: 0.5;
+  inspect / inform / train / extend; for a ban, the same banned act): 1, different: 0, unknown
+  or only a side action of the other: 0.5;
 - ``frame``: object × action — the same thing *and* the same thing to do with it.
 
-The weights and the threshold live in ``nlp/data/similarity.json`` (``manage.py tune_similarity``
-fits them on the training pairs only: the labelled pairs plus, down-weighted, the unlabelled
-pairs of different ideas in the same pool so the score also ranks well; the threshold is chosen
-by cross-validation). ``manage.py evaluate_similarity FILE`` reports a held-out file. The action
-and object of a stored idea are part of its stored signature (``TextSignature.frame``).
+The score is a product of two logistic models: P(same topic) from the first three (sentence
+and word similarity) × P(same idea | same topic) from the last three (the frame). One linear
+model over all six had to trade the two jobs off: sentence similarity is what tells apart ideas
+on different topics (ranking a pool of ideas), but among ideas on the *same* topic it points the
+wrong way (a hard negative "ขอให้ติดตั้งเก้าอี้ที่ป้ายรถเมล์" shares more words with "ขอให้ติดตั้ง
+หลังคาที่ป้ายรถเมล์" than an informal paraphrase does). ``manage.py tune_similarity`` fits both on
+the training pairs only: the topic model separates the labelled pairs (all on one topic, same
+idea or not) from the pool's other pairs; the idea model separates the labelled same-idea pairs
+from the labelled different-idea ones; the threshold is chosen by cross-validation. Weights and
+threshold live in ``nlp/data/similarity.json``. ``manage.py evaluate_similarity FILE`` reports a
+held-out file. The action and object of a stored idea are part of its stored signature
+(``TextSignature.frame``; ``manage.py backfill_signatures`` recomputes old ones).
 """
 
 from __future__ import annotations
@@ -36,14 +45,20 @@ import numpy as np
 from . import encoder, frames, pipeline
 
 PARAMS_PATH = Path(__file__).resolve().parent / "data" / "similarity.json"
-FEATURES = ("cos", "coverage", "key", "object", "action", "frame")
+TOPIC_FEATURES = ("cos", "coverage", "key")
+IDEA_FEATURES = ("object", "action", "frame")
+FEATURES = TOPIC_FEATURES + IDEA_FEATURES
 MAX_WORDS = 40
+# bumped when what a stored signature holds changes (content words, frame rules): 1 = banned
+# acts, requested action first, generic heads; rows of an older version are recomputed by
+# `manage.py backfill_signatures`
+SIGNATURE_VERSION = 1
 KEY_WORDS = 3
 
 DEFAULT_PARAMS = {  # the fitted params at the time of writing, used if the data file is unreadable
-    "weights": [1.2843, 1.3492, 1.1399, 1.4075, 1.0447, 1.6517],
-    "intercept": -4.896,
-    "threshold": 0.36,
+    "topic": {"weights": [4.4713, 3.3736, 1.0634], "intercept": -3.5426},
+    "idea": {"weights": [1.5837, 1.0022, 1.928], "intercept": -2.5531},
+    "threshold": 0.38,
 }
 
 
@@ -62,7 +77,9 @@ def params() -> dict:
     if _params is None:
         try:
             loaded = json.loads(PARAMS_PATH.read_text(encoding="utf-8"))
-            if len(loaded["weights"]) != len(FEATURES):
+            if len(loaded["topic"]["weights"]) != len(TOPIC_FEATURES) or len(
+                loaded["idea"]["weights"]
+            ) != len(IDEA_FEATURES):
                 raise ValueError("params for another feature set")
             _params = loaded
         except (OSError, ValueError, KeyError, TypeError):
@@ -120,8 +137,9 @@ def _found(word: str, others: list[str], vectors: np.ndarray) -> float:
 def object_match(
     a: Signature, b: Signature, wa: np.ndarray | None = None, wb: np.ndarray | None = None
 ) -> float:
-    """Is the object of each idea named in the other? The lower of the two directions (the head
-    of A's object among B's words and object, and the reverse); 0.5 when neither has an object."""
+    """Is the object of each idea named in the other? The lower of the two directions (the
+    specific word of A's object among B's words and object, and the reverse); 0.5 when neither
+    has an object."""
     values = []
     for this, other, vectors in ((a, b, wb), (b, a, wa)):
         if not this.frame.objects:
@@ -132,7 +150,7 @@ def object_match(
             vectors = word_vectors(other.words)
         if extra:
             vectors = np.vstack([vectors, word_vectors(extra)])
-        values.append(_found(this.frame.objects[0], pool, vectors))
+        values.append(_found(this.frame.head, pool, vectors))
     return min(values) if values else 0.5
 
 
@@ -157,10 +175,16 @@ def features(
     return [cos, max(cover_a, cover_b), key, obj, action, obj * action]
 
 
+def _logistic(model: dict, values: list[float]) -> float:
+    z = model["intercept"] + sum(w * v for w, v in zip(model["weights"], values, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
 def combine(values: list[float]) -> float:
+    """P(same topic) × P(same idea | same topic) of a `features` list."""
     p = params()
-    z = p["intercept"] + sum(w * v for w, v in zip(p["weights"], values, strict=True))
-    return 1.0 / (1.0 + math.exp(-z))
+    n = len(TOPIC_FEATURES)
+    return _logistic(p["topic"], values[:n]) * _logistic(p["idea"], values[n:])
 
 
 def score(a: Signature, b: Signature) -> float:
@@ -214,52 +238,74 @@ def training_data(pairs: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 CANDIDATE_THRESHOLDS = np.round(np.arange(0.2, 0.81, 0.01), 2)
-POOL_WEIGHT = 0.5  # the unlabelled pool pairs weigh together half as much as the labelled ones
+POOL_WEIGHT = 1.0  # the pool's pairs weigh together as much as the labelled ones (topic model)
 
 
-def _fit_model(x, y, labelled, c: float):
+@dataclass
+class Model:
+    """The two fitted logistic models (see the module docstring)."""
+
+    topic: object
+    idea: object
+
+    def proba(self, x: np.ndarray) -> np.ndarray:
+        n = len(TOPIC_FEATURES)
+        return self.topic.predict_proba(x[:, :n])[:, 1] * self.idea.predict_proba(x[:, n:])[:, 1]
+
+
+def _fit_model(x, y, labelled, c: float) -> Model:
+    """Topic model: labelled pairs (one topic each) vs the pool's pairs; idea model: labelled
+    same-idea vs labelled different-idea pairs."""
     from sklearn.linear_model import LogisticRegression
 
+    n = len(TOPIC_FEATURES)
     weights = np.ones(len(y))
     pool = ~labelled
     if pool.any():
         weights[pool] = POOL_WEIGHT * labelled.sum() / pool.sum()
-    return LogisticRegression(C=c, max_iter=2000).fit(x, y, sample_weight=weights)
+    topic = LogisticRegression(C=c, max_iter=2000).fit(x[:, :n], labelled, sample_weight=weights)
+    idea = LogisticRegression(C=c, max_iter=2000).fit(x[labelled][:, n:], y[labelled])
+    return Model(topic=topic, idea=idea)
 
 
 def fit(pairs: list[dict], folds: int = 5, repeats: int = 5, c: float = 1.0) -> dict:
-    """Fit the weights and the threshold on labelled pairs ({"a", "b", "duplicate"}).
+    """Fit the two models and the threshold on labelled pairs ({"a", "b", "duplicate"}).
 
-    The labelled pairs teach the hard cases (same topic, different idea); the pool's unlabelled
-    pairs of different ideas (down-weighted, `POOL_WEIGHT`) keep the score a good *ranking* of
-    all stored ideas, which `similar()` needs. The threshold is chosen by cross-validation: the
-    one that maximises the accuracy of out-of-fold probabilities of the labelled pairs (each
-    scored by a model that saw neither it nor its fold), averaged over `repeats` shuffles."""
+    The threshold is chosen by cross-validation: the one that maximises the accuracy of
+    out-of-fold probabilities of the labelled pairs (each scored by models that saw neither it
+    nor its fold), averaged over `repeats` shuffles."""
     from sklearn.model_selection import StratifiedKFold
 
     x, y, labelled = training_data(pairs)
-    xl, yl = x[labelled], y[labelled]
+    rows = np.flatnonzero(labelled)
+    yl = y[labelled]
     folds = max(2, min(folds, int(yl.sum()), int((~yl).sum())))
     accuracy = np.zeros(len(CANDIDATE_THRESHOLDS))
     for seed in range(repeats):
         out_of_fold = np.zeros(len(yl))
         splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
-        for train, test in splitter.split(xl, yl):
-            xs = np.vstack([xl[train], x[~labelled]])
-            ys = np.concatenate([yl[train], y[~labelled]])
-            marks = np.concatenate([np.ones(len(train), bool), np.zeros((~labelled).sum(), bool)])
-            model = _fit_model(xs, ys, marks, c)
-            out_of_fold[test] = model.predict_proba(xl[test])[:, 1]
+        for _train, test in splitter.split(rows, yl):
+            keep = np.ones(len(y), dtype=bool)
+            keep[rows[test]] = False
+            model = _fit_model(x[keep], y[keep], labelled[keep], c)
+            out_of_fold[test] = model.proba(x[rows[test]])
         accuracy += [((out_of_fold >= t) == yl).mean() for t in CANDIDATE_THRESHOLDS]
     accuracy /= repeats
     best = int(np.argmax(accuracy))
     model = _fit_model(x, y, labelled, c)
     threshold = float(CANDIDATE_THRESHOLDS[best])
-    fit_accuracy = float(((model.predict_proba(xl)[:, 1] >= threshold) == yl).mean())
+    fit_accuracy = float(((model.proba(x[labelled]) >= threshold) == yl).mean())
+
+    def params_of(m, names) -> dict:
+        return {
+            "features": list(names),
+            "weights": [round(float(w), 4) for w in m.coef_[0]],
+            "intercept": round(float(m.intercept_[0]), 4),
+        }
+
     return {
-        "features": list(FEATURES),
-        "weights": [round(float(w), 4) for w in model.coef_[0]],
-        "intercept": round(float(model.intercept_[0]), 4),
+        "topic": params_of(model.topic, TOPIC_FEATURES),
+        "idea": params_of(model.idea, IDEA_FEATURES),
         "threshold": threshold,
         "fitted_on": int(labelled.sum()),
         "pool_pairs": int((~labelled).sum()),

@@ -182,19 +182,75 @@ def test_signature_stores_the_frame_and_old_rows_without_one_still_match(stored)
 def test_fit_on_train_pairs_chooses_the_threshold_by_cross_validation(warm_models):
     pairs = tagger.read_jsonl(tagger.DATA_DIR / "similarity_pairs_train.jsonl")[:24]
     fitted = similarity.fit(pairs, folds=3, repeats=1)
-    assert fitted["features"] == list(similarity.FEATURES)
-    assert len(fitted["weights"]) == len(similarity.FEATURES)
+    assert fitted["topic"]["features"] == list(similarity.TOPIC_FEATURES)
+    assert fitted["idea"]["features"] == list(similarity.IDEA_FEATURES)
+    assert len(fitted["topic"]["weights"]) == len(similarity.TOPIC_FEATURES)
+    assert len(fitted["idea"]["weights"]) == len(similarity.IDEA_FEATURES)
     assert fitted["threshold"] in similarity.CANDIDATE_THRESHOLDS
     assert 0.0 <= fitted["cv_accuracy"] <= 1.0 and fitted["fitted_on"] == 24
     assert fitted["pool_pairs"] > 0  # unlabelled pairs of different ideas from the same pool
 
 
-def test_params_of_another_feature_set_fall_back_to_the_defaults(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "stored_params",
+    [
+        {"weights": [1.0, 2.0, 3.0], "intercept": 0, "threshold": 0.5},  # one model (old file)
+        {
+            "topic": {"weights": [1.0], "intercept": 0},
+            "idea": {"weights": [1.0, 2.0, 3.0], "intercept": 0},
+            "threshold": 0.5,
+        },
+    ],
+)
+def test_params_of_another_feature_set_fall_back_to_the_defaults(
+    tmp_path, monkeypatch, stored_params
+):
     path = tmp_path / "similarity.json"
-    path.write_text(json.dumps({"weights": [1.0, 2.0, 3.0], "intercept": 0, "threshold": 0.5}))
+    path.write_text(json.dumps(stored_params))
     monkeypatch.setattr(similarity, "PARAMS_PATH", path)
     similarity.params_set(None)
     try:
         assert similarity.params() == similarity.DEFAULT_PARAMS
     finally:
         similarity.params_set(None)
+
+
+def test_score_is_topic_times_idea():
+    values = [0.9, 0.9, 0.9, 1.0, 1.0, 1.0]
+    p = similarity.params()
+    topic = similarity._logistic(p["topic"], values[:3])
+    idea = similarity._logistic(p["idea"], values[3:])
+    assert similarity.combine(values) == pytest.approx(topic * idea)
+    # the same topic but another object and action: not the same idea
+    assert similarity.combine([0.9, 0.9, 0.9, 0.2, 0.0, 0.0]) < similarity.threshold()
+    # the same frame on an unrelated topic: not the same idea either
+    assert similarity.combine([0.05, 0.1, 0.0, 1.0, 1.0, 1.0]) < similarity.threshold()
+
+
+def test_frame_bans_compare_the_banned_act():
+    run, park = frames.extract("ห้ามวิ่งรอบสระน้ำ"), frames.extract("ห้ามจอดรถรอบสระน้ำ")
+    assert run.actions == park.actions == ["stop"]
+    assert run.act == "วิ่ง" and park.act.startswith("จอด")
+    assert frames.action_agreement(run, park) == 0.0
+    assert frames.action_agreement(run, frames.extract("ห้ามเด็กวิ่งเล่นริมสระน้ำ")) == 1.0
+    truck = frames.extract("ห้ามรถบรรทุกวิ่งในซอย")
+    assert truck.act == "วิ่ง" and truck.head == "รถบรรทุก"  # the subject of the ban
+    assert frames.extract("ไม่ควรตัดต้นไม้ริมถนน").actions == ["stop"]
+    assert frames.Frame.from_json(truck.to_json()) == truck
+
+
+def test_frame_requested_action_first_and_generic_heads():
+    # the complaint ("ปิด") comes first, the request after "อยากให้"
+    late = frames.extract("ห้องสมุดปิดเร็ว อยากให้ขยายเวลาเปิดถึงสองทุ่ม")
+    assert late.actions[0] == "extend"
+    more, fewer = frames.extract("เพิ่มรอบรถเมล์สาย 8"), frames.extract("ลดรอบรถเมล์สาย 8")
+    assert frames.action_agreement(more, fewer) == 0.0
+    # a generic head ("จุด") is named by the word after it
+    charger = frames.extract("อยากให้มีจุดชาร์จรถไฟฟ้าที่ลานจอดรถ")
+    assert charger.objects[:2] == ["จุด", "ชาร์จ"] and charger.head == "ชาร์จ"
+    # a verb after a generic head belongs to the object, it is not the requested action
+    tracking = frames.extract("ขอให้มีช่องทางติดตามสถานะเรื่องร้องเรียน")
+    assert tracking.actions == ["add"] and tracking.head == "ติดตาม"
+    # "มีระบบ" is one dictionary word: after a request it is "มี" + "ระบบ"
+    booking = frames.extract("อยากให้มีระบบนัดหมายออนไลน์")
+    assert booking.actions == ["add"] and booking.head == "นัดหมาย"
