@@ -81,6 +81,9 @@ class TextSignature(models.Model):
     vector = models.BinaryField()  # float32, L2-normalised
     content_tokens = models.JSONField(default=list)
     frame = models.JSONField(default=dict, blank=True)  # {"actions": [...], "objects": [...]}
+    # rules the words and frame were computed with (similarity.SIGNATURE_VERSION); older rows are
+    # recomputed by `manage.py backfill_signatures`
+    version = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -130,24 +130,37 @@ def query_terms(query: str) -> list[str]:
 # --- Signatures and similar texts ------------------------------------------------------------
 
 
-@transaction.atomic
 def signature_update(*, kind: str, object_id: int, scope_id: int | None, text: str) -> None:
     """Encode `text` once and store its vector, content words and action/object frame (an empty
     text removes it)."""
-    sig = similarity.signature(text)
-    if not sig.vector.any():
-        TextSignature.objects.filter(kind=kind, object_id=object_id).delete()
-        return
-    TextSignature.objects.update_or_create(
-        kind=kind,
-        object_id=object_id,
-        defaults={
-            "scope_id": scope_id,
-            "vector": encoder.to_bytes(sig.vector),
-            "content_tokens": sig.words,
-            "frame": sig.frame.to_json(),
-        },
-    )
+    signatures_update(kind=kind, items=[(object_id, scope_id, text)])
+
+
+@transaction.atomic
+def signatures_update(*, kind: str, items: list[tuple[int, int | None, str]]) -> int:
+    """`signature_update` for many (object_id, scope_id, text) at once (one encoder batch).
+    Returns how many signatures were stored (empty texts remove theirs instead)."""
+    if not items:
+        return 0
+    sigs = similarity.signatures([text for _, _, text in items])
+    stored = 0
+    for (object_id, scope_id, _), sig in zip(items, sigs, strict=True):
+        if not sig.vector.any():
+            TextSignature.objects.filter(kind=kind, object_id=object_id).delete()
+            continue
+        TextSignature.objects.update_or_create(
+            kind=kind,
+            object_id=object_id,
+            defaults={
+                "scope_id": scope_id,
+                "vector": encoder.to_bytes(sig.vector),
+                "content_tokens": sig.words,
+                "frame": sig.frame.to_json(),
+                "version": similarity.SIGNATURE_VERSION,
+            },
+        )
+        stored += 1
+    return stored
 
 
 @transaction.atomic
