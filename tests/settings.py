@@ -20,3 +20,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+if USING_POSTGRES:  # noqa: F405
+    # A statement that waits on a lock fails after a minute, naming itself, instead of stalling
+    # the run (one CI run stalled in a test's teardown until its 90-minute limit).
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _db_options["options"] = f"{_db_options.get('options', '')} -c lock_timeout=60s".strip()

@@ -34,6 +34,7 @@ async def test_cross_origin_websocket_is_refused():
     )
     connected, _ = await communicator.connect()
     assert not connected
+    await communicator.disconnect()
 
 
 @pytest.mark.django_db(transaction=True)

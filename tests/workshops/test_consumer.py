@@ -327,3 +327,4 @@ async def test_connection_refusals(board):
         )
         connected, _ = await communicator.connect()
         assert not connected, path
+        await communicator.disconnect()  # the refused consumer ends here, not at the loop's close
