@@ -48,6 +48,7 @@ class Lexicon:
     generic: frozenset[str]  # heads that need the next word ("จุด" + "ชาร์จ")
     bans: frozenset[str]  # "ห้าม", "ไม่ควร": the next verb is the act asked to stop
     acts: frozenset[str]  # acts a ban may name, whatever their POS tag ("จอด", "วิ่ง")
+    agents: frozenset[str]  # people asked for to do something ("มีแม่บ้านมาล้าง")
 
 
 @functools.cache
@@ -63,6 +64,8 @@ def lexicon() -> Lexicon:
     generic = frozenset(data.get("generic_heads", []))
     bans = frozenset(data.get("bans", []))
     acts = frozenset(data.get("acts", []))
+    agents = frozenset(data.get("agents", []))
+    not_actions = frozenset(data.get("not_actions", []))
     return Lexicon(
         verb_class=verb_class,
         cue_class=cue_class,
@@ -75,10 +78,13 @@ def lexicon() -> Lexicon:
         | requests
         | bans
         | acts
-        | generic,
+        | generic
+        | agents
+        | not_actions,
         generic=generic,
         bans=bans,
         acts=acts,
+        agents=agents,
     )
 
 
@@ -168,10 +174,34 @@ def _split_have(tokens: list[str], requests) -> list[str]:
     return out
 
 
+def _split_agents(tokens: list[str], agents) -> list[str]:
+    """newmm reads "เจ้าหน้าที่มา" as "เจ้าหน้า" + "ที่มา": give the agent back its whole word
+    when two tokens are an agent + "มา"/"ไป"."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i + 1 < len(tokens):
+            joined = tokens[i] + tokens[i + 1]
+            for rest in ("มา", "ไป"):
+                agent = joined[: -len(rest)]
+                if joined.endswith(rest) and agent in agents and agent != tokens[i]:
+                    out.extend([agent, rest])
+                    i += 2
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
 def extract(text: str) -> Frame:
     """The frame of one text (empty lists when nothing is found; never raises)."""
     lex = lexicon()
-    tokens = _split_have(_merge(pipeline.tokenize(text)[:200], lex.joined), lex.requests)
+    tokens = _merge(pipeline.tokenize(text)[:200], lex.joined)
+    tokens = _split_have(_split_agents(tokens, lex.agents), lex.requests)
     if not tokens:
         return Frame()
     tags = _pos(tokens)
@@ -223,6 +253,17 @@ def extract(text: str) -> Frame:
                 return j, token
         return -1, ""
 
+    def does(i: int) -> bool:
+        """An agent followed by what it should do: "แม่บ้าน (มา) ล้าง", "เจ้าหน้าที่ (มา) ตรวจ"."""
+        if i >= len(tokens) or tokens[i] not in lex.agents:
+            return False
+        j = i + 1 + int(i + 1 < len(tokens) and tokens[i + 1] in {"มา", "ไป", "ช่วย"})
+        return j < len(tokens) and tokens[j] in lex.verb_class
+
+    def requested(i: int) -> bool:
+        """A request marker shortly before "มี": "ควรมี", "อยากให้เทศบาลมี", "ขอให้ อบต. มี"."""
+        return any(t in lex.requests for t in tokens[max(0, i - 3) : i])
+
     actions: list[tuple[int, str]] = []
     cues: list[tuple[int, str]] = []
     act, act_position, skip_until = "", -1, -1
@@ -230,6 +271,8 @@ def extract(text: str) -> Frame:
         prev = tokens[i - 1] if i else ""
         if i <= skip_until:
             continue
+        if word in {"มี", "ส่ง", "ขอ"} and does(i + 1):
+            continue  # the agent's act is the action ("มีแม่บ้านมาล้าง": clean)
         if word in lex.bans or (word == "ควร" and prev == "ไม่"):
             position, found = banned_act(i + 1)
             actions.append((i, "stop"))
@@ -239,7 +282,7 @@ def extract(text: str) -> Frame:
             continue
         if prev in lex.generic and word in lex.verb_class:
             continue  # part of the object ("ช่องทาง" + "ติดตาม", "บริการ" + "ตรวจ")
-        if word == "มี" and prev in lex.requests:
+        if word == "มี" and prev != "ไม่" and requested(i):
             actions.append((i, "add"))
         elif word == "มี" and prev == "ไม่":
             cues.append((i, "add"))

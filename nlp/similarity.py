@@ -50,15 +50,15 @@ IDEA_FEATURES = ("object", "action", "frame")
 FEATURES = TOPIC_FEATURES + IDEA_FEATURES
 MAX_WORDS = 40
 # bumped when what a stored signature holds changes (content words, frame rules): 1 = banned
-# acts, requested action first, generic heads; rows of an older version are recomputed by
-# `manage.py backfill_signatures`
-SIGNATURE_VERSION = 1
+# acts, requested action first, generic heads; 2 = agents ("มีแม่บ้านมาล้าง"), "มี" after the
+# request's subject; rows of an older version are recomputed by `manage.py backfill_signatures`
+SIGNATURE_VERSION = 2
 KEY_WORDS = 3
 
 DEFAULT_PARAMS = {  # the fitted params at the time of writing, used if the data file is unreadable
-    "topic": {"weights": [4.4713, 3.3736, 1.0634], "intercept": -3.5426},
-    "idea": {"weights": [1.5837, 1.0022, 1.928], "intercept": -2.5531},
-    "threshold": 0.38,
+    "topic": {"weights": [5.0548, 3.9948, 1.0912], "intercept": -4.1205},
+    "idea": {"weights": [1.5282, 1.0163, 1.9819], "intercept": -2.4557},
+    "threshold": 0.43,
 }
 
 

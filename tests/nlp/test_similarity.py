@@ -254,3 +254,14 @@ def test_frame_requested_action_first_and_generic_heads():
     # "มีระบบ" is one dictionary word: after a request it is "มี" + "ระบบ"
     booking = frames.extract("อยากให้มีระบบนัดหมายออนไลน์")
     assert booking.actions == ["add"] and booking.head == "นัดหมาย"
+
+
+def test_frame_agents_and_requests_after_a_subject():
+    # "มี" after a subject of the request still asks to add
+    app = frames.extract("อยากให้เทศบาลมีแอปจ่ายค่าขยะ")
+    assert app.actions == ["add"] and app.objects[0] == "แอป"
+    # a person asked for to do something: the doing is the action, not adding the person
+    assert frames.extract("ห้องน้ำสกปรก ควรมีแม่บ้านมาล้างทุกวัน").actions[0] == "clean"
+    assert frames.extract("ขอให้มีเจ้าหน้าที่มาตรวจน้ำประปา").actions[0] == "inspect"
+    # "เก็บค่า" charges a fee: not the cleaning class of "เก็บ"
+    assert "clean" not in frames.extract("ยกเลิกการเก็บค่าเข้าสวนสาธารณะ").actions
