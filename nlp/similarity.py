@@ -56,9 +56,9 @@ SIGNATURE_VERSION = 2
 KEY_WORDS = 3
 
 DEFAULT_PARAMS = {  # the fitted params at the time of writing, used if the data file is unreadable
-    "topic": {"weights": [5.0548, 3.9948, 1.0912], "intercept": -4.1205},
-    "idea": {"weights": [1.5282, 1.0163, 1.9819], "intercept": -2.4557},
-    "threshold": 0.43,
+    "topic": {"weights": [5.0871, 4.0257, 1.1073], "intercept": -4.1674},
+    "idea": {"weights": [1.5532, 1.0189, 2.0397], "intercept": -2.4776},
+    "threshold": 0.44,
 }
 
 
