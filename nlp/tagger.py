@@ -1,8 +1,17 @@
-"""Auto-tagging: TF-IDF (newmm words + character n-grams) → one-vs-rest logistic regression,
-blended 50/50 with a logistic regression on the sentence embedding (nlp/encoder.py), lifted by
-each tag's keywords; 0–3 tags. Trained from `nlp/data/tagger_train.jsonl` plus the tags' example
-sentences plus moderator-confirmed tags; stored in `nlp/data/tagger.joblib` and loaded once per
-process (retrained on first use when the file is missing or from another scikit-learn).
+"""Auto-tagging: TF-IDF (newmm words, their `~concept` tokens, character 2–4-grams) → one-vs-rest
+logistic regression, lifted by each tag's keywords; 0–3 tags. Optionally blended 50/50 with a
+logistic regression on the sentence embedding (nlp/encoder.py; `settings.NLP_TAGGER_SEMANTIC =
+True`), off by default: the fast path alone meets the quality targets on the held-out file and
+the encoder costs ≈ 10× the tagging time. Trained from `nlp/data/tagger_train.jsonl` plus the
+tags' example sentences plus moderator-confirmed tags; stored in `nlp/data/tagger.joblib` and
+loaded once per process (retrained on first use when the file is missing or from another
+scikit-learn).
+
+Concepts (`nlp/data/tagger_concepts.json`): hand-written classes of public-service words —
+spelling variants, loanwords and synonyms ("แอพ", "แอป", "app", "เวป", "otp" → `~online`; "หมอ",
+"แพทย์", "คนไข้", "รพ.สต." → `~medical`) — each match adds one `~concept` token to the word
+features, so a word the training sentences never used still counts when the lexicon has it.
+The trained bundle keeps the lexicon it was trained with.
 
 Labels (how the data files are written): a text gets the tag of each aspect it is really about —
 `information` when the problem or idea is about telling people something (announcements, notices,
@@ -14,16 +23,17 @@ toilet is `facilities`, not `health`).
 Tuning: THRESHOLD, KEYWORD_BOOST and RELATIVE are chosen by 5-fold cross-validation on the
 training examples only (`python manage.py train_tagger --cv`); the held-out file
 (`tagger_heldout.jsonl`, never trained on, partly written before any prediction was looked at) is
-used only by `evaluate_tagger`. CV on 734 examples (25 Nov 2026): TF-IDF + embeddings micro-F1
-0.814 with the constants below (the grid's best, 0.817 with a 0.1 keyword boost, is within noise
-and would make agencies' keywords nearly inert); TF-IDF only 0.792 (best 0.794 at threshold 0.30).
+used only by `evaluate_tagger`. CV on 1,238 examples (26 Nov 2026), TF-IDF only: micro-F1 0.835
+with the constants below; the grid's best, 0.839 with no keyword boost, is within noise and would
+make agencies' keywords inert. Per-tag thresholds chosen on half of the out-of-fold predictions
+did not beat one global threshold on the other half (4 random halves: −0.006 to +0.003), nor did
+word bi-grams, C 4–32 or keyword hits as features, so none of them is used.
 
 Speed: each text is normalised and tokenised once (`Prepared`); character n-grams are counted
-with numpy over the whole batch; the per-tag regressions are one matrix product. The embedding
-half is the slow part (the encoder); `settings.NLP_TAGGER_SEMANTIC = False` turns it off
-(TF-IDF only: ≥ 0.5 × raw newmm throughput, but ≈ 0.03 lower micro-F1 and `information` < 0.70
-on the held-out file). On idea create the idea's vector is computed anyway for its similar-idea
-signature, and the memoised encoder shares it with the tagger.
+with numpy over the whole batch; concept and keyword matches are dictionary look-ups by first
+token; the per-tag regressions are one matrix product (≥ 0.5 × raw newmm throughput, see
+bench/README.md). With the embedding half on, the encoder dominates; on idea create the idea's
+vector is computed anyway for its similar-idea signature, and the memoised encoder shares it.
 """
 
 from __future__ import annotations
@@ -54,17 +64,18 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 MODEL_PATH = DATA_DIR / "tagger.joblib"
 TRAIN_PATH = DATA_DIR / "tagger_train.jsonl"
 HELDOUT_PATH = DATA_DIR / "tagger_heldout.jsonl"
+CONCEPTS_PATH = DATA_DIR / "tagger_concepts.json"
 
 MAX_TAGS = 3
 # Chosen by cross-validation on the training file only (see `train_tagger --cv`).
-THRESHOLD = 0.4
-KEYWORD_BOOST = 0.4
+THRESHOLD = 0.3
+KEYWORD_BOOST = 0.2
 KEYWORD_ONLY_SCORE = 0.6  # agency tags the classifier has never seen
-RELATIVE = 0.7  # a second/third tag needs at least this share of the best tag's score
-# Share of the sentence-embedding classifier in the probability (the rest: TF-IDF words+chars).
-# `settings.NLP_TAGGER_SEMANTIC = False` switches it off (faster, ≈ 0.03 lower micro-F1 in CV).
+RELATIVE = 0.6  # a second/third tag needs at least this share of the best tag's score
+# Share of the sentence-embedding classifier in the probability when `settings.NLP_TAGGER_SEMANTIC`
+# is True (off by default: the encoder is ≈ 10× the cost of the rest of tagging).
 SEMANTIC_WEIGHT = 0.5
-DEFAULT_SEMANTIC = True
+DEFAULT_SEMANTIC = False
 
 
 def read_jsonl(path: Path | str) -> list[dict]:
@@ -93,6 +104,50 @@ def _as_is(doc: list[str]) -> list[str]:
 def word_features(tokens: list[str]) -> list[str]:
     """Feature tokens of one text for the word TF-IDF (content words + compound parts)."""
     return pipeline.content_words(pipeline.expand(tokens))
+
+
+def read_concepts(path: Path | str = CONCEPTS_PATH) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The concept lexicon: {concept: [surface words]} → ((concept, words), ...) (hashable, so
+    the trained bundle stores the lexicon it was trained with)."""
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    return tuple(
+        (str(name), tuple(dict.fromkeys(str(w).strip() for w in words if str(w).strip())))
+        for name, words in data.items()
+    )
+
+
+@dataclass(frozen=True)
+class _ConceptIndex:
+    """Surface words of each concept as newmm token sequences, grouped by their first token."""
+
+    by_first: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]
+
+    def tokens(self, tokens: list[str]) -> list[str]:
+        """One `~concept` feature token per matched surface word ("แอพ", "app", "เวป" → ~online)."""
+        out = []
+        by_first = self.by_first
+        for position, token in enumerate(tokens):
+            for feature, seq in by_first.get(token, ()):
+                if len(seq) == 1 or tuple(tokens[position : position + len(seq)]) == seq:
+                    out.append(feature)
+        return out
+
+
+@functools.lru_cache(maxsize=8)
+def _concept_index(concepts: tuple[tuple[str, tuple[str, ...]], ...]) -> _ConceptIndex:
+    by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for name, words in concepts:
+        for word in words:
+            seq = _keyword_tokens(word)
+            if seq:
+                by_first.setdefault(seq[0], []).append((f"~{name}", seq))
+    return _ConceptIndex(by_first={k: tuple(dict.fromkeys(v)) for k, v in by_first.items()})
+
+
+def concept_tokens(tokens: list[str], concepts=None) -> list[str]:
+    """`~concept` feature tokens of a text's tokens (the shipped lexicon unless `concepts`)."""
+    return _concept_index(read_concepts() if concepts is None else concepts).tokens(tokens)
 
 
 _SPACE = 0x20 - 0x20 + 129
@@ -215,12 +270,21 @@ class TaggerBundle:
     n_examples: int
     sklearn_version: str
     semantic: OneVsRestClassifier | None = None
+    # Concept lexicon the word features were built with (`~concept` tokens; () for none).
+    concepts: tuple[tuple[str, tuple[str, ...]], ...] = ()
     _stacked: tuple[np.ndarray, np.ndarray] | None = None
     _stacked_semantic: tuple[np.ndarray, np.ndarray] | None = None
 
     def features(self, prepared: Prepared, feature_tokens: list[list[str]] | None = None):
         if feature_tokens is None:
             feature_tokens = [word_features(t) for t in prepared.tokens]
+        concepts = getattr(self, "concepts", ())
+        if concepts:
+            index = _concept_index(concepts)
+            feature_tokens = [
+                words + index.tokens(tokens)
+                for words, tokens in zip(feature_tokens, prepared.tokens, strict=True)
+            ]
         chars = [c[: pipeline.MAX_TEXT_CHARS].lower() for c in prepared.clean]
         return sparse.hstack(
             [self.words.transform(feature_tokens), self.chars.transform(chars)], format="csr"
@@ -285,12 +349,16 @@ def training_examples(
     return [(text, labels) for text, labels in examples if text.strip() and labels]
 
 
-def _fit_lexical(prepared: Prepared, y: np.ndarray, C: float = 8.0):
+def _fit_lexical(prepared: Prepared, y: np.ndarray, C: float = 8.0, concepts=()):
     words = TfidfVectorizer(analyzer=_as_is, sublinear_tf=True, min_df=1)
     chars = CharNgrams()
+    index = _concept_index(concepts) if concepts else None
+    docs = [
+        word_features(t) + (index.tokens(t) if index is not None else []) for t in prepared.tokens
+    ]
     x = sparse.hstack(
         [
-            words.fit_transform([word_features(t) for t in prepared.tokens]),
+            words.fit_transform(docs),
             chars.fit_transform([c[: pipeline.MAX_TEXT_CHARS].lower() for c in prepared.clean]),
         ],
         format="csr",
@@ -305,29 +373,40 @@ def _fit_semantic(vectors: np.ndarray, y: np.ndarray) -> OneVsRestClassifier:
 
 
 def train(
-    examples: list[tuple[str, list[str]]], C: float = 8.0, semantic: bool = True
+    examples: list[tuple[str, list[str]]],
+    C: float = 8.0,
+    semantic: bool = True,
+    concepts: tuple[tuple[str, tuple[str, ...]], ...] | None = None,
 ) -> TaggerBundle:
+    """Fit the tagger. `concepts` defaults to the shipped lexicon (`()` trains without it)."""
     texts = [text for text, _ in examples]
     binarizer = MultiLabelBinarizer()
     y = binarizer.fit_transform([labels for _, labels in examples])
-    words, chars, classifier = _fit_lexical(Prepared.from_texts(texts), y, C)
+    concepts = read_concepts() if concepts is None else concepts
+    words, chars, classifier = _fit_lexical(Prepared.from_texts(texts), y, C, concepts)
     dense = None
     if semantic:
         from . import encoder
 
         dense = _fit_semantic(encoder.encode(texts), y)
-    idf = dict(zip(words.get_feature_names_out(), words.idf_.tolist(), strict=True))
+    # IDF of the words (keywords and similar-idea coverage weigh words by it), not of `~concepts`.
+    idf = {
+        word: value
+        for word, value in zip(words.get_feature_names_out(), words.idf_.tolist(), strict=True)
+        if not word.startswith("~")
+    }
     return TaggerBundle(
         words=words,
         chars=chars,
         classifier=classifier,
         classes=list(binarizer.classes_),
         idf=idf,
-        max_idf=float(words.idf_.max()) if len(words.idf_) else 1.0,
+        max_idf=max(idf.values(), default=1.0),
         trained_at=time.time(),
         n_examples=len(examples),
         sklearn_version=sklearn.__version__,
         semantic=dense,
+        concepts=concepts,
     )
 
 
@@ -392,9 +471,10 @@ def _keyword_tokens(keyword: str) -> tuple[str, ...]:
 
 
 def tags_cache_reset() -> None:
-    """Keywords are re-tokenised after the dictionary or a tag changes."""
+    """Keywords and concept words are re-tokenised after the dictionary or a tag changes."""
     _keyword_tokens.cache_clear()
     _keyword_index.cache_clear()
+    _concept_index.cache_clear()
 
 
 def active_tags(agency=None) -> list[TagInfo]:
@@ -496,7 +576,11 @@ def micro_f1(gold: list[set[str]], predicted: list[set[str]]) -> float:
 
 
 def cross_validate(
-    examples: list[tuple[str, list[str]]], folds: int = 5, seed: int = 0, semantic: bool = True
+    examples: list[tuple[str, list[str]]],
+    folds: int = 5,
+    seed: int = 0,
+    semantic: bool = True,
+    concepts: tuple[tuple[str, tuple[str, ...]], ...] | None = None,
 ) -> list[dict]:
     """Out-of-fold probabilities of the training examples (each predicted by a model that did
     not see it), then a grid over THRESHOLD × KEYWORD_BOOST × RELATIVE, for the TF-IDF model
@@ -509,6 +593,7 @@ def cross_validate(
     y = binarizer.fit_transform([labels for _, labels in examples])
     classes = list(binarizer.classes_)
     prepared = Prepared.from_texts(texts)
+    concepts = read_concepts() if concepts is None else concepts
     lexical = np.zeros(y.shape)
     dense = np.zeros(y.shape)
     vectors = None
@@ -522,7 +607,7 @@ def cross_validate(
             clean=[prepared.clean[i] for i in train_rows],
             tokens=[prepared.tokens[i] for i in train_rows],
         )
-        words, chars, classifier = _fit_lexical(part, y[train_rows])
+        words, chars, classifier = _fit_lexical(part, y[train_rows], concepts=concepts)
         fold = TaggerBundle(
             words=words,
             chars=chars,
@@ -533,6 +618,7 @@ def cross_validate(
             trained_at=0.0,
             n_examples=len(train_rows),
             sklearn_version=sklearn.__version__,
+            concepts=concepts,
         )
         test = Prepared(
             clean=[prepared.clean[i] for i in test_rows],
@@ -551,9 +637,9 @@ def cross_validate(
     for weight in (0.0, SEMANTIC_WEIGHT) if vectors is not None else (0.0,):
         blended = (1 - weight) * lexical + weight * dense
         probabilities = [dict(zip(classes, row.tolist(), strict=True)) for row in blended]
-        for threshold in np.arange(0.25, 0.651, 0.05):
+        for threshold in np.arange(0.1, 0.651, 0.05):
             for boost in (0.0, 0.1, 0.2, 0.3, 0.4):
-                for relative in (0.4, 0.5, 0.6, 0.7, 0.8):
+                for relative in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
                     predicted = [
                         {
                             slug
