@@ -1,11 +1,11 @@
 """Auto-tagging: TF-IDF (newmm words, their `~concept` tokens, character 2–4-grams) → one-vs-rest
 logistic regression, lifted by each tag's keywords; 0–3 tags. Optionally blended 50/50 with a
 logistic regression on the sentence embedding (nlp/encoder.py; `settings.NLP_TAGGER_SEMANTIC =
-True`), off by default: the fast path alone meets the quality targets on the held-out file and
-the encoder costs ≈ 10× the tagging time. Trained from `nlp/data/tagger_train.jsonl` plus the
-tags' example sentences plus moderator-confirmed tags; stored in `nlp/data/tagger.joblib` and
-loaded once per process (retrained on first use when the file is missing or from another
-scikit-learn).
+True`), off by default: the fast path alone meets the quality targets on the held-out file, and
+tagging with the encoder is ≈ 12× slower (bench/README.md). Trained from
+`nlp/data/tagger_train.jsonl` plus the tags' example sentences plus moderator-confirmed tags;
+stored in `nlp/data/tagger.joblib` and loaded once per process (retrained on first use when the
+file is missing or from another scikit-learn).
 
 Concepts (`nlp/data/tagger_concepts.json`): hand-written classes of public-service words —
 spelling variants, loanwords and synonyms ("แอพ", "แอป", "app", "เวป", "otp" → `~online`; "หมอ",
@@ -73,7 +73,7 @@ KEYWORD_BOOST = 0.2
 KEYWORD_ONLY_SCORE = 0.6  # agency tags the classifier has never seen
 RELATIVE = 0.6  # a second/third tag needs at least this share of the best tag's score
 # Share of the sentence-embedding classifier in the probability when `settings.NLP_TAGGER_SEMANTIC`
-# is True (off by default: the encoder is ≈ 10× the cost of the rest of tagging).
+# is True (off by default: tagging with the encoder is ≈ 12× slower).
 SEMANTIC_WEIGHT = 0.5
 DEFAULT_SEMANTIC = False
 
@@ -119,30 +119,40 @@ def read_concepts(path: Path | str = CONCEPTS_PATH) -> tuple[tuple[str, tuple[st
 
 @dataclass(frozen=True)
 class _ConceptIndex:
-    """Surface words of each concept as newmm token sequences, grouped by their first token."""
+    """Surface words of each concept as newmm tokens: one-token words by token, longer ones
+    (token sequences) by their first token."""
 
-    by_first: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]
+    single: dict[str, tuple[str, ...]]
+    multi: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]
 
     def tokens(self, tokens: list[str]) -> list[str]:
         """One `~concept` feature token per matched surface word ("แอพ", "app", "เวป" → ~online)."""
-        out = []
-        by_first = self.by_first
-        for position, token in enumerate(tokens):
-            for feature, seq in by_first.get(token, ()):
-                if len(seq) == 1 or tuple(tokens[position : position + len(seq)]) == seq:
-                    out.append(feature)
+        single = self.single
+        out = [feature for token in tokens if token in single for feature in single[token]]
+        if self.multi:
+            multi = self.multi
+            for position, token in enumerate(tokens):
+                for feature, seq in multi.get(token, ()):
+                    if tuple(tokens[position : position + len(seq)]) == seq:
+                        out.append(feature)
         return out
 
 
 @functools.lru_cache(maxsize=8)
 def _concept_index(concepts: tuple[tuple[str, tuple[str, ...]], ...]) -> _ConceptIndex:
-    by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    single: dict[str, list[str]] = {}
+    multi: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
     for name, words in concepts:
         for word in words:
             seq = _keyword_tokens(word)
-            if seq:
-                by_first.setdefault(seq[0], []).append((f"~{name}", seq))
-    return _ConceptIndex(by_first={k: tuple(dict.fromkeys(v)) for k, v in by_first.items()})
+            if len(seq) == 1:
+                single.setdefault(seq[0], []).append(f"~{name}")
+            elif seq:
+                multi.setdefault(seq[0], []).append((f"~{name}", seq))
+    return _ConceptIndex(
+        single={k: tuple(dict.fromkeys(v)) for k, v in single.items()},
+        multi={k: tuple(dict.fromkeys(v)) for k, v in multi.items()},
+    )
 
 
 def concept_tokens(tokens: list[str], concepts=None) -> list[str]:
