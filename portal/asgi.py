@@ -9,15 +9,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from portal.routing import websocket_urlpatterns  # noqa: E402
 from portal.ws_auth import TokenAuthMiddlewareStack  # noqa: E402
+from portal.ws_security import AllowedHostsOriginRefusal  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
+        "websocket": AllowedHostsOriginRefusal(
             TokenAuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),
     }

@@ -4,6 +4,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 class PingConsumer(AsyncJsonWebsocketConsumer):
     """Connectivity check: answers `{"type": "ping"}` with `{"type": "pong"}`."""
 
+    channel_layer_alias = None  # it only answers its own client
+
     async def connect(self):
         await self.accept()
 

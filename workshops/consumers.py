@@ -15,6 +15,7 @@ import time
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 
@@ -75,7 +76,14 @@ def _max_bytes() -> int:
 
 
 class WorkshopConsumer(AsyncJsonWebsocketConsumer):
+    # Live events reach a connection through its process's hub (`fanout`), never through a
+    # channel of its own: no per-connection channel-layer receive loop to run, or to cancel
+    # when the connection ends (a cancelled channels_redis receive can hang; see
+    # docs/architecture.md).
+    channel_layer_alias = None
+
     async def connect(self):
+        self.layer = get_channel_layer()  # for publishing and the hub, not for receiving
         self.workshop_id = None
         self.participant = None
         self.facilitator = False
@@ -254,13 +262,13 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
             await self._error(exc.code, exc.detail, client_id)
             return
         # Committed: publish from here, so the database thread is already free for the next op.
-        await fanout.publish(self.channel_layer, self.workshop_id, event.as_message())
+        await fanout.publish(self.layer, self.workshop_id, event.as_message())
 
     # --- outgoing ----------------------------------------------------------------------------
 
     async def _attach(self):
         if not self.attached:
-            await fanout.attach(self, self.channel_layer, self.workshop_id)
+            await fanout.attach(self, self.layer, self.workshop_id)
             self.attached = True
 
     async def hub_event(self, seq, text):
@@ -360,7 +368,7 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
     async def _send_presence(self):
         participants = await board_db(selectors.participants_list)(Workshop(pk=self.workshop_id))
         await fanout.publish(
-            self.channel_layer,
+            self.layer,
             self.workshop_id,
             {"type": "presence", "participants": participants},
         )

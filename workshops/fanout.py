@@ -36,6 +36,8 @@ GAP_GRACE = 0.25
 CHECK_INTERVAL = 1.0
 # Events read from the database per query when filling a gap.
 FILL_BATCH = 500
+# How long (seconds) a stopping hub waits for its cancelled tasks.
+STOP_TIMEOUT = 2.0
 
 
 def group_name(workshop_id: int) -> str:
@@ -121,7 +123,14 @@ class WorkshopHub:
         tasks = [t for t in [*self.tasks, self.gap_task] if t is not None and not t.done()]
         for task in tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if tasks:
+            # A channels_redis receive cancelled mid-read can fail to finish (redis-py's
+            # cancellation of blocking reads): never let it hold up the last connection's exit.
+            _, stuck = await asyncio.wait(tasks, timeout=STOP_TIMEOUT)
+            if stuck:
+                logger.warning(
+                    "workshop %s: %d hub tasks ignored cancellation", self.workshop_id, len(stuck)
+                )
         if self.channel is not None:
             try:
                 await self.layer.group_discard(group_name(self.workshop_id), self.channel)

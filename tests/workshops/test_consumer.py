@@ -328,3 +328,37 @@ async def test_connection_refusals(board):
         connected, _ = await communicator.connect()
         assert not connected, path
         await communicator.disconnect()  # the refused consumer ends here, not at the loop's close
+
+
+async def test_connections_open_no_channel_of_their_own(board, monkeypatch):
+    """Only the process's hub receives from the channel layer: participants and refused
+    connections open no channel (nothing to cancel in channels_redis when they leave)."""
+    from channels.layers import get_channel_layer
+    from channels.testing import WebsocketCommunicator
+
+    from portal.asgi import application
+
+    layer = get_channel_layer()
+    opened = []
+    real_new_channel = layer.new_channel
+
+    async def counting_new_channel(*args, **kwargs):
+        opened.append(await real_new_channel(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(layer, "new_channel", counting_new_channel)
+    workshop, _, _ = await db(board)
+    alice = await connect(workshop.code, name="อลิซ")
+    bob = await connect(workshop.code, name="บ็อบ")
+    refused = WebsocketCommunicator(
+        application,
+        f"/ws/workshops/{workshop.code}/",
+        headers=[(b"origin", b"http://evil.example"), (b"host", b"testserver")],
+    )
+    assert (await refused.connect())[0] is False
+    await refused.disconnect()
+    assert len(opened) == 1  # the hub's
+    await alice.op("note.add", text="ถึงทุกคนผ่านฮับ")
+    assert (await bob.recv_type("event"))["data"]["text"] == "ถึงทุกคนผ่านฮับ"
+    await alice.close()
+    await bob.close()
