@@ -131,6 +131,17 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if not USING_POSTGRES:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# PostgreSQL connection pool (psycopg_pool, one per process): a request borrows an open
+# connection instead of opening one (CONN_MAX_AGE stays 0: under ASGI Django recommends the pool
+# over persistent connections). On by default with PostgreSQL; DB_POOL=0 turns it off.
+DB_POOL = USING_POSTGRES and env_bool("DB_POOL", True)
+if DB_POOL:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "2")),
+        "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "10")),
+        # seconds a request waits for a free connection before failing
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer + cache ------------------------------------------------------------
@@ -151,7 +162,7 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "ruamkid"),
         }

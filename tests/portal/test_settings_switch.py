@@ -28,6 +28,10 @@ CONTROLLED = (
     "SECURE_SSL_REDIRECT",
     "ACCOUNT_EMAIL_VERIFICATION",
     "FORM_MIN_FILL_SECONDS",
+    "DB_POOL",
+    "DB_POOL_MIN_SIZE",
+    "DB_POOL_MAX_SIZE",
+    "DB_POOL_TIMEOUT",
 )
 
 
@@ -66,6 +70,23 @@ def test_database_and_redis_urls_switch_backends(load_settings):
     assert probe.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
     assert probe.CACHES["default"]["BACKEND"].endswith("RedisCache")
     assert probe.TASKS["default"]["BACKEND"].endswith("DatabaseBackend")
+
+
+def test_postgresql_connection_pool_on_by_default_and_configurable(load_settings):
+    url = "postgres://postgres@127.0.0.1:5432/test"
+    pooled = load_settings(DATABASE_URL=url)
+    assert pooled.DATABASES["default"]["OPTIONS"]["pool"] == {
+        "min_size": 2,
+        "max_size": 10,
+        "timeout": 10.0,
+    }
+    assert pooled.DATABASES["default"]["CONN_MAX_AGE"] == 0  # the pool replaces persistence
+    sized = load_settings(DATABASE_URL=url, DB_POOL_MIN_SIZE="1", DB_POOL_MAX_SIZE="4")
+    assert sized.DATABASES["default"]["OPTIONS"]["pool"]["max_size"] == 4
+    unpooled = load_settings(DATABASE_URL=url, DB_POOL="0")
+    assert "pool" not in unpooled.DATABASES["default"].get("OPTIONS", {})
+    sqlite = load_settings(DB_POOL="1")  # the demo's SQLite file has no pool
+    assert "pool" not in sqlite.DATABASES["default"]["OPTIONS"]
 
 
 def test_production_refuses_to_start_without_secret_key(load_settings):
