@@ -1,0 +1,39 @@
+"""portal.cache.RedisCache: one Redis client and connection pool per process and server."""
+
+import contextvars
+import os
+
+import pytest
+
+from portal.cache import RedisCache
+
+
+def test_backends_of_different_contexts_share_one_client_and_pool():
+    # Django builds a cache backend per context (under ASGI: per request); they must not each
+    # open their own connection pool.
+    first = RedisCache("redis://127.0.0.1:6379/15", {})
+    second = RedisCache("redis://127.0.0.1:6379/15", {})
+    client = first._cache.get_client()
+    assert second._cache.get_client() is client
+    assert second._cache.get_client(write=True) is client
+    assert second._cache._get_connection_pool(False) is client.connection_pool
+    other_db = RedisCache("redis://127.0.0.1:6379/14", {})
+    assert other_db._cache.get_client() is not client
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL")
+def test_requests_in_their_own_contexts_reuse_the_connection():
+    from django.core.cache import caches
+
+    def one_request(value):
+        cache = caches["default"]
+        cache.set("portal-cache-test", value, 10)
+        return cache, cache.get("portal-cache-test")
+
+    first, got_first = contextvars.Context().run(one_request, 1)
+    second, got_second = contextvars.Context().run(one_request, 2)
+    assert (got_first, got_second) == (1, 2)
+    assert first is not second  # Django's per-context backends...
+    assert first._cache.get_client() is second._cache.get_client()  # ...one client
+    pool = first._cache.get_client().connection_pool
+    assert len(pool._available_connections) + len(pool._in_use_connections) == 1
