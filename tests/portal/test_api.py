@@ -39,6 +39,39 @@ def test_health_says_unavailable_when_channel_layer_is_down(client, settings):
     assert body["database"] == "ok"
 
 
+def test_channel_layer_probe_runs_once_per_second_per_process(monkeypatch):
+    """Health checks under load share one probe (one round trip per second per process)."""
+    import threading
+
+    from channels.layers import InMemoryChannelLayer
+
+    from portal import selectors
+
+    class CountingLayer(InMemoryChannelLayer):
+        round_trips = 0
+
+        async def new_channel(self, prefix="specific."):
+            CountingLayer.round_trips += 1
+            return await super().new_channel(prefix)
+
+    layer = CountingLayer()
+    results = []
+    threads = [
+        threading.Thread(target=lambda: results.append(selectors.channel_layer_available(layer)))
+        for _ in range(20)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [True] * 20
+    assert CountingLayer.round_trips == 1
+    monkeypatch.setattr(selectors, "PROBE_MAX_AGE", 0)  # older than the limit: probed again
+    assert selectors.channel_layer_available(layer) is True
+    assert CountingLayer.round_trips == 2
+    assert selectors.channel_layer_available(None) is False
+
+
 def test_agencies_list_in_thai_unescaped(client, agency_factory):
     agency_factory(slug="sisuk-hospital", name="โรงพยาบาลศรีสุขประชา", name_en="Si Suk Hospital")
     agency_factory(slug="muangmai-city", name="เทศบาลนครเมืองใหม่", name_en="Mueang Mai City")
