@@ -288,7 +288,9 @@ def idea_list(request, filters: Query[IdeaFilters]):
     )
     count = qs.count()
     start = (filters.page - 1) * filters.page_size
-    ideas = list(qs[start : start + filters.page_size]) if start < count else []
+    ideas = selectors.attach_tags(
+        list(qs[start : start + filters.page_size]) if start < count else []
+    )
     data = {
         "count": count,
         "page": filters.page,

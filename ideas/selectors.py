@@ -1,5 +1,7 @@
 """Reads for ideas: listings (filter/sort/search, no N+1), detail, home page, training data."""
 
+from typing import NamedTuple
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from .models import Comment, Idea, IdeaCampaignPage, IdeaStatus, IdeaTag, Notification, Vote
@@ -19,6 +21,37 @@ def _tag_prefetch() -> Prefetch:
         queryset=IdeaTag.objects.select_related("tag").order_by("-confirmed", "-score", "pk"),
         to_attr="tag_list",
     )
+
+
+class TagRef(NamedTuple):
+    slug: str
+    label: str
+
+
+class IdeaTagRow(NamedTuple):
+    """One of an idea's tags as listings read it (``t.tag.label``, ``t.score``, ``t.confirmed``,
+    like an ``IdeaTag`` with its tag)."""
+
+    tag: TagRef
+    score: float
+    confirmed: bool
+
+
+def attach_tags(ideas: list) -> list:
+    """Sets ``idea.tag_list`` (same order as the detail prefetch) for a page of a lean listing
+    with one values query: no IdeaTag/Tag model instances, none of a tag's keyword lists."""
+    by_idea: dict[int, list] = {}
+    for idea in ideas:
+        idea.tag_list = by_idea.setdefault(idea.pk, [])
+    if by_idea:
+        rows = (
+            IdeaTag.objects.filter(idea_id__in=list(by_idea))
+            .order_by("-confirmed", "-score", "pk")
+            .values_list("idea_id", "tag__slug", "tag__label", "score", "confirmed")
+        )
+        for idea_id, slug, label, score, confirmed in rows:
+            by_idea[idea_id].append(IdeaTagRow(TagRef(slug, label), score, confirmed))
+    return ideas
 
 
 def search_terms(q: str | None) -> list[str]:
@@ -46,8 +79,8 @@ def idea_list(
 
     `campaign`/`agency` take an instance, id (or agency slug). Hidden ideas are left out
     unless `include_hidden`. `viewer` adds `viewer_voted`. `lean` loads only what a listing
-    card and the API idea object show (author and tags; no campaign/agency/duplicate rows, no
-    search tokens).
+    card and the API idea object show (author; no campaign/agency/duplicate rows, no search
+    tokens) and leaves the tags to `attach_tags` on the page actually shown.
     """
     if lean:
         qs = Idea.objects.select_related("author").defer("search_text")
@@ -79,7 +112,7 @@ def idea_list(
     if viewer is not None and viewer.is_authenticated:
         qs = qs.annotate(viewer_voted=Exists(Vote.objects.filter(idea=OuterRef("pk"), user=viewer)))
     qs = qs.order_by(*ORDERINGS.get(ordering or DEFAULT_ORDERING, ORDERINGS[DEFAULT_ORDERING]))
-    return qs.prefetch_related(_tag_prefetch())
+    return qs if lean else qs.prefetch_related(_tag_prefetch())
 
 
 def idea_detail(*, pk: int, viewer=None) -> Idea | None:
