@@ -226,3 +226,33 @@ def test_wagtail_campaign_only_under_agency_page():
 
     assert IdeaCampaignPage.can_create_at(AgencyPage())
     assert not IdeaCampaignPage.can_create_at(HomePage())
+
+
+def test_listing_card_shows_the_idea_in_thai_and_english(client, campaign, make_idea, make_member):
+    """The cards are worked out in Python (ideas.views.idea_cards): same content as before."""
+    from nlp.models import Tag
+    from portal.thai_dates import thai_date
+
+    long_body = "ระบบนัดหมายออนไลน์ " * 30  # 570 characters: cut to 220 with an ellipsis
+    idea = make_idea(campaign, title="ขอคิวออนไลน์ <ด่วน>", body=long_body)
+    moderator = make_member(Role.MODERATOR, agency=campaign.agency)
+    services.idea_status_change(idea=idea, actor=moderator, status="accepted", response="รับไปทำ")
+    slugs = list(Tag.objects.filter(agency=None).values_list("slug", flat=True)[:2])
+    services.idea_tags_set(idea=idea, actor=moderator, slugs=slugs)
+    services.comment_create(idea=idea, author=UserFactory(), body="เห็นด้วยครับ")
+    idea.refresh_from_db()
+
+    html = client.get(campaign.url).content.decode()
+    card = html[html.index(f'id="idea-{idea.pk}"') :].split("</li>", 1)[0]
+    assert f'<a href="/ideas/{idea.pk}/">ขอคิวออนไลน์ &lt;ด่วน&gt;</a>' in card  # escaped
+    assert f"{idea.author.public_name} · {thai_date(idea.created_at)} · 1 ความคิดเห็น" in card
+    assert 'idea-status-accepted">รับไปดำเนินการ</span>' in card
+    for label in Tag.objects.filter(agency=None, slug__in=slugs).values_list("label", flat=True):
+        assert f'<span class="badge idea-tag">{label}</span>' in card
+    excerpt = re.search(r'idea-card-excerpt">(.*?)</p>', card).group(1)
+    assert excerpt.endswith("…") and len(excerpt) == 220
+
+    client.cookies["django_language"] = "en"
+    english = client.get(campaign.url).content.decode()
+    card = english[english.index(f'id="idea-{idea.pk}"') :].split("</li>", 1)[0]
+    assert "1 comment" in card and 'idea-status-accepted">Accepted</span>' in card
