@@ -421,7 +421,9 @@ def main() -> None:
         return
     log(
         f"http_bench {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, "
-        f"load average {os.getloadavg()[0]:.1f}; uvicorn --workers {args.workers}"
+        f"load average {os.getloadavg()[0]:.1f}; uvicorn --workers {args.workers}; "
+        f"PostgreSQL connection pool {'off' if os.environ.get('DB_POOL') == '0' else 'on'} "
+        "(DB_POOL=0 turns it off)"
     )
     results = [bench_size(n, args) for n in args.sizes]
     if args.json:
