@@ -188,8 +188,8 @@ async def latency(client, url: str, n: int, concurrency: int, seconds: float, he
             t0 = time.perf_counter()
             try:
                 response = await client.get(url, headers=headers)
-            except httpx.HTTPError:  # dropped connection under load: an error, not a crash
-                results.append(((time.perf_counter() - t0) * 1000, 0, -1))
+            except httpx.HTTPError as error:  # dropped connection under load: an error, not a crash
+                results.append(((time.perf_counter() - t0) * 1000, type(error).__name__, -1))
                 continue
             results.append(
                 (
@@ -249,7 +249,17 @@ async def throughput_health(server, clients: int, total: int, seconds: float) ->
         rows = await latency(client, server.url("/api/v1/health"), total, clients, seconds)
         elapsed = time.perf_counter() - t0
     ok = sum(1 for r in rows if r[1] == 200)
-    return {"requests": len(rows), "ok": ok, "seconds": elapsed, "rps": ok / elapsed}
+    failures: dict[str, int] = {}  # status code or client-side error name → count
+    for row in rows:
+        if row[1] != 200:
+            failures[str(row[1])] = failures.get(str(row[1]), 0) + 1
+    return {
+        "requests": len(rows),
+        "ok": ok,
+        "failures": failures,
+        "seconds": elapsed,
+        "rps": ok / elapsed,
+    }
 
 
 async def throughput_votes(server, tokens: list[str], idea_ids: list[int], seconds: float):
@@ -357,7 +367,7 @@ def bench_size(n: int, args) -> dict:
             )
     log(
         f"  health   {health['rps']:7.1f} req/s ({health['ok']}/{health['requests']} ok, "
-        f"{args.clients} clients)"
+        f"{args.clients} clients{', failed: ' + str(health['failures']) if health['failures'] else ''})"
     )
     log(
         f"  votes    {votes['rps']:7.1f} req/s ({votes['ok']}/{votes['requests']} ok, "
