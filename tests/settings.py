@@ -12,6 +12,12 @@ os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+# No PostgreSQL connection pool in the test process: tests read the database from threads of
+# their own (concurrency tests, executors) that never hand their connection back, so a bounded pool
+# runs dry over a whole suite (a full PostgreSQL run stalled with all 10 connections held).
+# The server processes that tests start (tests/bench/test_vote_burst.py, the multi-process
+# workshop test) run with the pool, as in production.
+os.environ.setdefault("DB_POOL", "0")
 
 from portal.settings import *  # noqa: E402, F403
 

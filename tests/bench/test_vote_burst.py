@@ -46,6 +46,7 @@ def asgi_server(transactional_db):
         DEBUG="0",
         PYTHONPATH=str(ROOT),
         LOG_LEVEL="ERROR",
+        DB_POOL="1",  # production's connection pool (tests.settings turns it off in-process)
     )
     cmd = [sys.executable, "-m", "uvicorn", "portal.asgi:application", "--host", "127.0.0.1"]
     cmd += ["--port", str(PORT), "--workers", "2", "--no-access-log", "--log-level", "warning"]

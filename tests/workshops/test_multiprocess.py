@@ -67,6 +67,7 @@ def test_two_server_processes_share_events_and_survive_a_restart(tmp_path):
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "PYTHONPATH": str(ROOT),
+        "DB_POOL": "1",  # production's connection pool (tests.settings turns it off in-process)
     }
     ports = [servers.free_port(), servers.free_port()]
     log = open(tmp_path / "servers.log", "w+b")  # noqa: SIM115 (closed in finally)
