@@ -36,8 +36,10 @@ GAP_GRACE = 0.25
 CHECK_INTERVAL = 1.0
 # Events read from the database per query when filling a gap.
 FILL_BATCH = 500
-# How long (seconds) a stopping hub waits for its cancelled tasks.
-STOP_TIMEOUT = 2.0
+# How long (seconds) a stopping hub waits for its tasks to end.
+STOP_TIMEOUT = 5.0
+# Sent by a stopping hub to its own channel to end its receive loop.
+STOP_MESSAGE = "workshop.hub_stop"
 
 
 def group_name(workshop_id: int) -> str:
@@ -120,22 +122,31 @@ class WorkshopHub:
 
     async def stop(self) -> None:
         self.stopped = True
-        tasks = [t for t in [*self.tasks, self.gap_task] if t is not None and not t.done()]
-        for task in tasks:
-            task.cancel()
-        if tasks:
-            # A channels_redis receive cancelled mid-read can fail to finish (redis-py's
-            # cancellation of blocking reads): never let it hold up the last connection's exit.
-            _, stuck = await asyncio.wait(tasks, timeout=STOP_TIMEOUT)
-            if stuck:
-                logger.warning(
-                    "workshop %s: %d hub tasks ignored cancellation", self.workshop_id, len(stuck)
-                )
         if self.channel is not None:
             try:
                 await self.layer.group_discard(group_name(self.workshop_id), self.channel)
             except Exception:  # the group entry expires by itself
                 logger.warning("workshop %s: hub group_discard failed", self.workshop_id)
+        receiver, *others = self.tasks or [None]
+        tasks = [t for t in [*others, self.gap_task] if t is not None and not t.done()]
+        for task in tasks:
+            task.cancel()
+        if receiver is not None and not receiver.done():
+            # Wake the receive loop with a message to its own channel rather than cancel it: a
+            # channels_redis receive cancelled mid-read can fail to finish (redis/redis-py#2579).
+            try:
+                await self.layer.send(self.channel, {"type": STOP_MESSAGE})
+            except Exception:
+                receiver.cancel()
+            tasks.append(receiver)
+        if tasks:
+            _, stuck = await asyncio.wait(tasks, timeout=STOP_TIMEOUT)
+            for task in stuck:  # never hold up the last connection's exit
+                task.cancel()
+            if stuck:
+                logger.warning(
+                    "workshop %s: %d hub tasks did not stop", self.workshop_id, len(stuck)
+                )
 
     # --- incoming ----------------------------------------------------------------------------
 
@@ -149,6 +160,8 @@ class WorkshopHub:
                 logger.warning("workshop %s: hub receive failed", self.workshop_id, exc_info=True)
                 await asyncio.sleep(0.5)
                 continue
+            if self.stopped or message.get("type") == STOP_MESSAGE:
+                return
             try:
                 await self.dispatch(message)
             except asyncio.CancelledError:
