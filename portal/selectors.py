@@ -71,6 +71,9 @@ class _ChannelLayerProbe:
         try:
             return bool(future.result(timeout=timeout))
         except Exception:
+            # A channels_redis receive cancelled mid-read may never finish and keep its layer's
+            # receive lock (redis/redis-py#2579): the next probe starts from a fresh layer.
+            self._probe_layer = None
             future.cancel()
             return False
 
