@@ -113,6 +113,11 @@ class IdeaOrigin(models.TextChoices):
     SURVEY = "survey", _("จากแบบสำรวจ")
 
 
+def idea_analysis_text(title: str, body: str) -> str:
+    """The text of an idea that nlp tags, compares and trains on (title, then body)."""
+    return f"{title}\n{body}"
+
+
 class Idea(models.Model):
     campaign = models.ForeignKey(
         IdeaCampaignPage, on_delete=models.CASCADE, related_name="ideas", verbose_name=_("แคมเปญ")

@@ -4,7 +4,16 @@ from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from .models import Comment, Idea, IdeaCampaignPage, IdeaStatus, IdeaTag, Notification, Vote
+from .models import (
+    Comment,
+    Idea,
+    IdeaCampaignPage,
+    IdeaStatus,
+    IdeaTag,
+    Notification,
+    Vote,
+    idea_analysis_text,
+)
 
 ORDERINGS = {
     "-votes": ("-vote_count", "-created_at", "-pk"),
@@ -244,7 +253,7 @@ def confirmed_tag_examples() -> list[tuple[str, list[str]]]:
     )
     examples: dict[int, tuple[str, list[str]]] = {}
     for idea_id, title, body, slug in rows:
-        examples.setdefault(idea_id, (f"{title}\n{body}", []))[1].append(slug)
+        examples.setdefault(idea_id, (idea_analysis_text(title, body), []))[1].append(slug)
     return list(examples.values())
 
 

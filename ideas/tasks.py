@@ -3,23 +3,18 @@
 from django_tasks import task
 
 
-def idea_text(title: str, body: str) -> str:
-    """The text of an idea that is analysed and compared (title, then body)."""
-    return f"{title}\n{body}"
-
-
 @task()
 def idea_analyse(idea_id: int) -> None:
     """Tokenise, tag and index an idea's text with `nlp`, then refresh its similarity signature."""
     from nlp import services as nlp_services
 
-    from .models import Idea
+    from .models import Idea, idea_analysis_text
     from .services import idea_analysis_store
 
     idea = Idea.objects.select_related("agency").filter(pk=idea_id).first()
     if idea is None:
         return
-    text = idea_text(idea.title, idea.body)
+    text = idea_analysis_text(idea.title, idea.body)
     analysis = nlp_services.text_analyse(text=text, agency=idea.agency)
     idea_analysis_store(idea_id=idea.pk, analysis=analysis)
     nlp_services.signature_update(

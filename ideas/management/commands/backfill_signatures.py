@@ -9,8 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ideas.models import Idea
-from ideas.tasks import idea_text
+from ideas.models import Idea, idea_analysis_text
 from nlp import selectors as nlp_selectors
 from nlp import services as nlp_services
 
@@ -48,7 +47,7 @@ class Command(BaseCommand):
                 else nlp_selectors.signatures_current(kind="idea", object_ids=[r[0] for r in batch])
             )
             items = [
-                (pk, campaign_id, idea_text(title, body))
+                (pk, campaign_id, idea_analysis_text(title, body))
                 for pk, campaign_id, title, body in batch
                 if pk not in current
             ]

@@ -31,7 +31,15 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from ideas import cache as listing_cache
-from ideas.models import Comment, Idea, IdeaCampaignPage, IdeaStatus, IdeaTag, Vote
+from ideas.models import (
+    Comment,
+    Idea,
+    IdeaCampaignPage,
+    IdeaStatus,
+    IdeaTag,
+    Vote,
+    idea_analysis_text,
+)
 from portal.models import User
 
 BATCH = 1000
@@ -392,7 +400,7 @@ class Command(BaseCommand):
                 tag_rows = []
                 with override_settings(NLP_TAGGER_SEMANTIC=(mode == "full")):
                     for agency_id, group in by_agency.items():
-                        texts = [f"{i.title}\n{i.body}" for i in group]
+                        texts = [idea_analysis_text(i.title, i.body) for i in group]
                         analyses = nlp_services.texts_analyse(texts=texts, agency=agency_id)
                         slugs = {t.slug for a in analyses for t in a.tags}
                         tag_map = tags_for_slugs(agency_id=agency_id, slugs=list(slugs))
