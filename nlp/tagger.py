@@ -160,6 +160,23 @@ def concept_tokens(tokens: list[str], concepts=None) -> list[str]:
     return _concept_index(read_concepts() if concepts is None else concepts).tokens(tokens)
 
 
+def _word_docs(prepared, concepts=(), feature_tokens=None) -> list[list[str]]:
+    """Word features of each text plus its `~concept` tokens: the same at training and tagging."""
+    if feature_tokens is None:
+        feature_tokens = [word_features(t) for t in prepared.tokens]
+    if not concepts:
+        return feature_tokens
+    index = _concept_index(concepts)
+    return [
+        words + index.tokens(tokens)
+        for words, tokens in zip(feature_tokens, prepared.tokens, strict=True)
+    ]
+
+
+def _char_docs(prepared) -> list[str]:
+    return [c[: pipeline.MAX_TEXT_CHARS].lower() for c in prepared.clean]
+
+
 _SPACE = 0x20 - 0x20 + 129
 
 
@@ -286,18 +303,9 @@ class TaggerBundle:
     _stacked_semantic: tuple[np.ndarray, np.ndarray] | None = None
 
     def features(self, prepared: Prepared, feature_tokens: list[list[str]] | None = None):
-        if feature_tokens is None:
-            feature_tokens = [word_features(t) for t in prepared.tokens]
-        concepts = getattr(self, "concepts", ())
-        if concepts:
-            index = _concept_index(concepts)
-            feature_tokens = [
-                words + index.tokens(tokens)
-                for words, tokens in zip(feature_tokens, prepared.tokens, strict=True)
-            ]
-        chars = [c[: pipeline.MAX_TEXT_CHARS].lower() for c in prepared.clean]
+        docs = _word_docs(prepared, getattr(self, "concepts", ()), feature_tokens)
         return sparse.hstack(
-            [self.words.transform(feature_tokens), self.chars.transform(chars)], format="csr"
+            [self.words.transform(docs), self.chars.transform(_char_docs(prepared))], format="csr"
         )
 
     def lexical_proba(self, x) -> np.ndarray:
@@ -362,14 +370,10 @@ def training_examples(
 def _fit_lexical(prepared: Prepared, y: np.ndarray, C: float = 8.0, concepts=()):
     words = TfidfVectorizer(analyzer=_as_is, sublinear_tf=True, min_df=1)
     chars = CharNgrams()
-    index = _concept_index(concepts) if concepts else None
-    docs = [
-        word_features(t) + (index.tokens(t) if index is not None else []) for t in prepared.tokens
-    ]
     x = sparse.hstack(
         [
-            words.fit_transform(docs),
-            chars.fit_transform([c[: pipeline.MAX_TEXT_CHARS].lower() for c in prepared.clean]),
+            words.fit_transform(_word_docs(prepared, concepts)),
+            chars.fit_transform(_char_docs(prepared)),
         ],
         format="csr",
     )
