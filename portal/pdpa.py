@@ -9,9 +9,10 @@ show as "ผู้ใช้ที่ลบบัญชีแล้ว" because t
 from importlib import import_module
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import ApiToken, ConsentRecord
+from .models import ApiToken, AuditLogEntry, ConsentRecord
 from .services import audit_log
 
 PERSONAL_DATA_MODULES = ["ideas.pdpa", "workshops.pdpa", "surveys.pdpa"]
@@ -56,9 +57,31 @@ def personal_data_export(*, user) -> dict:
             }
             for c in user.consents.all()
         ],
+        # Metadata only: the portal keeps a digest of each token, never the token itself.
         "api_tokens": [
-            {"prefix": t.prefix, "name": t.name, "created_at": iso(t.created_at)}
-            for t in ApiToken.objects.filter(user=user)
+            {
+                "prefix": t.prefix,
+                "name": t.name,
+                "created_at": iso(t.created_at),
+                "last_used_at": iso(t.last_used_at),
+            }
+            for t in ApiToken.objects.filter(user=user).order_by("created_at")
+        ],
+        # What the person did in an agency's audit log (staff), and entries about the account.
+        "audit_log": [
+            {
+                "action": entry.action,
+                "target": entry.target,
+                "agency": entry.agency.slug if entry.agency else None,
+                "by_you": entry.actor_id == user.pk,
+                "data": entry.data,
+                "created_at": iso(entry.created_at),
+            }
+            for entry in AuditLogEntry.objects.filter(
+                Q(actor=user) | Q(target=f"portal.user:{user.pk}")
+            )
+            .select_related("agency")
+            .order_by("created_at", "pk")
         ],
     }
     for app_label, module in _app_modules():

@@ -3,6 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from . import selectors
 from .models import Agency, Role
@@ -72,7 +74,7 @@ def my_data(request):
             purpose = request.POST.get("purpose", "")
             if purpose in OPTIONAL_CONSENT_PURPOSES:
                 pdpa.consent_withdraw(user=user, purpose=purpose)
-                messages.success(request, "ถอนความยินยอมแล้ว")
+                messages.success(request, _("ถอนความยินยอมแล้ว"))
             return redirect("portal:my_data")
         if action == "grant":
             purpose = request.POST.get("purpose", "")
@@ -80,15 +82,18 @@ def my_data(request):
                 from .services import consent_record
 
                 consent_record(user=user, purpose=purpose)
-                messages.success(request, "บันทึกความยินยอมแล้ว")
+                messages.success(request, _("บันทึกความยินยอมแล้ว"))
             return redirect("portal:my_data")
         if action == "erase":
-            if request.POST.get("confirm_text", "").strip() != "ลบบัญชี":
-                messages.error(request, "กรุณาพิมพ์คำว่า “ลบบัญชี” เพื่อยืนยัน")
+            if not erase_confirmed(request.POST.get("confirm_text", "")):
+                messages.error(
+                    request,
+                    _("กรุณาพิมพ์คำว่า “%(word)s” เพื่อยืนยัน") % {"word": erase_confirm_word()},
+                )
                 return redirect("portal:my_data")
             pdpa.account_erase(user=user)
             logout(request)
-            messages.success(request, "ลบบัญชีของคุณแล้ว ข้อเสนอและการโหวตยังคงอยู่แบบไม่ระบุตัวตน")
+            messages.success(request, _("ลบบัญชีของคุณแล้ว ข้อเสนอและการโหวตยังคงอยู่แบบไม่ระบุตัวตน"))
             return redirect("/")
     active = set(
         ConsentRecord.objects.filter(user=user, withdrawn_at=None).values_list("purpose", flat=True)
@@ -99,8 +104,27 @@ def my_data(request):
     ]
     consents = ConsentRecord.objects.filter(user=user).order_by("-given_at")[:100]
     return render(
-        request, "portal/my_data.html", {"consents": consents, "optional_consents": optional}
+        request,
+        "portal/my_data.html",
+        {
+            "consents": consents,
+            "optional_consents": optional,
+            "erase_word": erase_confirm_word(),
+        },
     )
 
 
 OPTIONAL_CONSENT_PURPOSES = ("notifications", "research")
+
+# The word typed to confirm erasure, in the language the page is shown in. Either word is
+# accepted whatever the language (someone may switch language between loading and sending).
+ERASE_CONFIRM_WORDS = {"th": "ลบบัญชี", "en": "DELETE"}
+
+
+def erase_confirm_word() -> str:
+    return ERASE_CONFIRM_WORDS.get(get_language() or "th", ERASE_CONFIRM_WORDS["th"])
+
+
+def erase_confirmed(text: str) -> bool:
+    typed = " ".join(text.split()).casefold()
+    return typed in {word.casefold() for word in ERASE_CONFIRM_WORDS.values()}

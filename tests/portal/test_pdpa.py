@@ -66,3 +66,30 @@ def test_my_data_page_withdraw_and_erase(client, user_factory):
     user.refresh_from_db()
     assert user.is_erased
     assert client.get("/me/data/").status_code == 302  # logged out
+
+
+@pytest.mark.parametrize(
+    ("language", "word", "other_word"), [("th", "ลบบัญชี", "DELETE"), ("en", "DELETE", "ลบบัญชี")]
+)
+def test_erase_confirmation_word_follows_the_page_language(
+    client, user_factory, settings, language, word, other_word
+):
+    """The page asks for the word in its own language; either language's word is accepted (the
+    person may switch language between loading the page and sending it), nothing else is."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    user = user_factory()
+    client.force_login(user)
+    html = client.get("/me/data/").content.decode()
+    assert f"“{word}”" in html
+    client.post("/me/data/", {"action": "erase", "confirm_text": "yes"})
+    user.refresh_from_db()
+    assert not user.is_erased
+    client.post("/me/data/", {"action": "erase", "confirm_text": f"  {word.lower()} "})
+    user.refresh_from_db()
+    assert user.is_erased
+
+    second = user_factory()
+    client.force_login(second)
+    client.post("/me/data/", {"action": "erase", "confirm_text": other_word})
+    second.refresh_from_db()
+    assert second.is_erased
