@@ -74,6 +74,7 @@ class OfficialResponseOut(Schema):
 class PlanItemOut(Schema):
     id: int
     title: str
+    url: str  # the item on its plan's public "you said, we did" page
 
 
 class IdeaOut(Schema):

@@ -183,22 +183,35 @@ def plan_for(*, agency: Agency, fiscal_year: int) -> ImprovementPlan | None:
 
 
 def plan_items_for_ideas(idea_ids) -> dict[int, list[dict]]:
-    """{idea_id: [{"id", "title"}, ...]} of the plan items each idea is linked to.
+    """{idea_id: [{"id", "title", "url"}, ...]} of the plan items each idea is linked to, for
+    the idea's public page and the API: `url` is the item on the plan's "you said, we did" page.
 
-    One query whatever the number of ideas; cancelled items are left out.
+    One query whatever the number of ideas; cancelled items and items of plans that are not
+    published (drafts the public must not see yet) are left out.
     """
     ids = [int(i) for i in idea_ids]
     if not ids:
         return {}
     rows = (
-        PlanItem.ideas.through.objects.filter(idea_id__in=ids)
+        PlanItem.ideas.through.objects.filter(idea_id__in=ids, planitem__plan__is_published=True)
         .exclude(planitem__status=PlanItem.Status.CANCELLED)
         .order_by("idea_id", "planitem__plan__fiscal_year", "planitem_id")
-        .values_list("idea_id", "planitem_id", "planitem__title")
+        .values_list(
+            "idea_id",
+            "planitem_id",
+            "planitem__title",
+            "planitem__plan__agency__slug",
+            "planitem__plan__fiscal_year",
+        )
     )
     result: dict[int, list[dict]] = {}
-    for idea_id, item_id, title in rows:
-        result.setdefault(idea_id, []).append({"id": item_id, "title": title})
+    for idea_id, item_id, title, agency_slug, fiscal_year in rows:
+        url = reverse(
+            "plans:public_plan", kwargs={"agency_slug": agency_slug, "fiscal_year": fiscal_year}
+        )
+        result.setdefault(idea_id, []).append(
+            {"id": item_id, "title": title, "url": f"{url}#item-{item_id}"}
+        )
     return result
 
 

@@ -45,8 +45,12 @@ def link_target(*, kind: str, target_id: int):
     raise ValidationError("ประเภทการเชื่อมโยงไม่ถูกต้อง (invalid link kind)")
 
 
-def _plan_item_url(item: PlanItem) -> str:
-    return item.plan.get_absolute_url() + f"#item-{item.pk}"
+def _plan_item_url(item: PlanItem, idea) -> str:
+    """Where a notification about the item takes the idea's author: the item on the public
+    "you said, we did" page, or the idea itself while the plan is not published (404 there)."""
+    if item.plan.is_published:
+        return item.plan.get_absolute_url() + f"#item-{item.pk}"
+    return idea.get_absolute_url()
 
 
 def _follow_response(item: PlanItem) -> str:
@@ -84,7 +88,7 @@ def _notify_authors(*, item: PlanItem, ideas, text: str, skip: set[int] = frozen
         if idea.pk in skip or idea.author_id is None or idea.author_id in seen:
             continue
         seen.add(idea.author_id)
-        if notification_create(user=idea.author, text=text, url=_plan_item_url(item)):
+        if notification_create(user=idea.author, text=text, url=_plan_item_url(item, idea)):
             sent += 1
     return sent
 
