@@ -1,7 +1,8 @@
 """Open data for data.go.th: anonymised ideas (CSV/JSON) and DGA/CKAN-style catalogue metadata.
 
 No personal data: no author names or ids, no e-mail addresses, and hidden ideas are left out
-entirely (their text was moderated away). Dates are given as days, not times.
+entirely (their text was moderated away). Dates are given as days (in Thailand), not times;
+plan items are listed only when their plan is published.
 """
 
 import csv
@@ -9,6 +10,7 @@ import io
 
 from django.conf import settings
 from django.db.models import Max, Min
+from django.utils import timezone
 
 from portal.models import Agency
 
@@ -28,6 +30,11 @@ FIELDS = [
     "official_response",
     "plan_item_ids",
 ]
+
+
+def _local_date(value) -> str | None:
+    """The day in Thailand (Asia/Bangkok), ISO format: 00:30 on the 15th there is the 15th."""
+    return timezone.localtime(value).date().isoformat() if value else None
 
 
 def public_ideas(agency: Agency | None = None):
@@ -55,7 +62,10 @@ def idea_records(agency: Agency | None = None):
         tags.setdefault(idea_id, []).append(slug)
     links: dict[int, list[int]] = {}
     for idea_id, item_id in (
-        PlanItem.ideas.through.objects.filter(idea__in=ideas.values("pk"))
+        PlanItem.ideas.through.objects.filter(
+            idea__in=ideas.values("pk"), planitem__plan__is_published=True
+        )
+        .exclude(planitem__status=PlanItem.Status.CANCELLED)
         .order_by("idea_id", "planitem_id")
         .values_list("idea_id", "planitem_id")
     ):
@@ -96,8 +106,8 @@ def idea_records(agency: Agency | None = None):
             "tags": tags.get(pk, []),
             "vote_count": votes,
             "comment_count": comments,
-            "created_date": created.date().isoformat(),
-            "first_response_date": first.date().isoformat() if first else None,
+            "created_date": _local_date(created),
+            "first_response_date": _local_date(first),
             "official_response": response,
             "plan_item_ids": links.get(pk, []),
         }
@@ -141,8 +151,8 @@ def _dataset(*, agency: Agency | None, base_url: str, created, last_updated) -> 
         "data_format": "CSV, JSON",
         "license_id": LICENSE_ID,
         "language": "th",
-        "created": created.date().isoformat() if created else None,
-        "last_updated": last_updated.date().isoformat() if last_updated else None,
+        "created": _local_date(created),
+        "last_updated": _local_date(last_updated),
         "resources": [
             {
                 "name": "ideas.csv",

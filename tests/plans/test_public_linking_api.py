@@ -72,7 +72,46 @@ def test_home_and_idea_selectors(linked):
     with CaptureQueriesContext(connection) as queries:
         result = selectors.plan_items_for_ideas([idea.pk, 999999])
     assert len(queries) == 1
-    assert result == {idea.pk: [{"id": linked["item"].pk, "title": "ระบบนัดหมายออนไลน์"}]}
+    item = linked["item"]
+    assert result == {
+        idea.pk: [
+            {
+                "id": item.pk,
+                "title": "ระบบนัดหมายออนไลน์",
+                "url": f"/plans/{item.plan.agency.slug}/2570/#item-{item.pk}",
+            }
+        ]
+    }
+
+
+def test_draft_plan_items_stay_off_the_idea_page_api_and_open_data(client, linked, manager_a):
+    """An idea linked to an item of an unpublished plan: the public sees only published plans
+    (idea page, idea API, open data); the author's notification points at the idea, not a 404."""
+    from ideas.models import Notification
+
+    idea, draft_item = linked["idea"], linked["draft"].items.get()
+    services.plan_item_link(item=draft_item, actor=manager_a, kind="idea", target=idea)
+    note = Notification.objects.filter(user=idea.author).latest("pk")
+    assert "รายการในแผนร่าง" in note.text and note.url == idea.get_absolute_url()
+
+    html = client.get(idea.get_absolute_url()).content.decode()
+    assert "รายการในแผนร่าง" not in html
+    assert f'href="/plans/{idea.agency.slug}/2570/#item-{linked["item"].pk}"' in html
+    [public_item] = client.get(f"/api/v1/ideas/{idea.pk}").json()["plan_items"]
+    assert public_item["id"] == linked["item"].pk
+    assert public_item["url"].endswith(f"#item-{linked['item'].pk}")
+    [row] = client.get("/api/v1/opendata/ideas.json").json()
+    assert row["plan_item_ids"] == [linked["item"].pk]
+
+    linked["draft"].is_published = True
+    linked["draft"].save()
+    payload = client.get(f"/api/v1/ideas/{idea.pk}").json()
+    assert {i["id"] for i in payload["plan_items"]} == {linked["item"].pk, draft_item.pk}
+    # A published plan: the notification goes to the item on the "you said, we did" page.
+    linked["item"].ideas.remove(idea)
+    services.plan_item_link(item=linked["item"], actor=manager_a, kind="idea", target=idea)
+    note = Notification.objects.filter(user=idea.author).latest("pk")
+    assert note.url == f"/plans/{idea.agency.slug}/2570/#item-{linked['item'].pk}"
 
 
 def test_plans_api(client, linked, agency_a, manager_a, token_for):
@@ -201,6 +240,21 @@ def test_open_data_has_no_personal_data(client, linked, agency_a):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 1 and rows[0]["title"] == "ขอระบบนัดหมายออนไลน์"
     assert client.get("/api/v1/opendata/ideas.json?agency=nope").status_code == 404
+
+
+def test_open_data_dates_are_days_in_thailand(client, linked):
+    from tests.plans.conftest import bkk
+
+    idea = linked["idea"]
+    # 00:30 on 15 Nov in Bangkok is still 14 Nov in UTC: the record says the 15th.
+    type(idea).objects.filter(pk=idea.pk).update(
+        created_at=bkk(2026, 11, 15, hour=0).replace(minute=30),
+        first_response_at=bkk(2026, 11, 20, hour=6),
+    )
+    [row] = client.get("/api/v1/opendata/ideas.json").json()
+    assert row["created_date"] == "2026-11-15" and row["first_response_date"] == "2026-11-20"
+    text = client.get("/api/v1/opendata/ideas.csv").content.decode("utf-8-sig")
+    assert ",2026-11-15,2026-11-20," in text
 
 
 def test_open_data_catalog(client, linked, agency_a):
