@@ -68,6 +68,13 @@ def _versions(names: list[str]) -> list[int]:
 
 
 def _bump(names: list[str]) -> None:
+    bump_many = getattr(cache, "bump_many", None)  # portal.cache.RedisCache: one round trip
+    if bump_many is not None:
+        try:
+            bump_many([_version_key(name) for name in names], _fresh())
+        except Exception:  # cache down: a write must not fail for it (entries expire anyway)
+            logger.exception("could not invalidate cached idea listings (%s)", names)
+        return
     for name in names:
         key = _version_key(name)
         try:
@@ -80,7 +87,10 @@ def _bump(names: list[str]) -> None:
 
 
 def _bump_now_and_on_commit(names: list[str]) -> None:
-    _bump(names)
+    """Inside a transaction: now and after the commit; outside one, the change is already
+    committed and one bump is enough."""
+    if transaction.get_connection().in_atomic_block:
+        _bump(names)
     transaction.on_commit(lambda: _bump(names))
 
 

@@ -130,10 +130,21 @@ def idea_detail(*, pk: int, viewer=None) -> Idea | None:
 
 
 def idea_for_action(*, pk: int) -> Idea | None:
-    """The idea a vote acts on: only what the visibility rule reads (status, author, agency);
-    the service locks and re-reads the row it changes."""
+    """The idea a vote acts on, in one query: what the visibility rule reads (status, author,
+    agency) and what voting checks (the campaign's voting switch and dates); the vote service
+    re-checks the status under the row lock when it moves the counter."""
     return (
-        Idea.objects.only("id", "status", "author_id", "agency_id", "campaign_id")
+        Idea.objects.select_related("campaign")
+        .only(
+            "id",
+            "status",
+            "author_id",
+            "agency_id",
+            "campaign_id",
+            "campaign__voting_enabled",
+            "campaign__opens_at",
+            "campaign__closes_at",
+        )
         .filter(pk=pk)
         .first()
     )

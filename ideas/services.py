@@ -12,7 +12,7 @@ import nh3
 from django.core.exceptions import PermissionDenied
 from django.core.files.images import get_image_dimensions
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -227,34 +227,78 @@ def _check_votable(idea: Idea) -> None:
         raise IdeaConflict("แคมเปญนี้ปิดแล้ว โหวตไม่ได้ (campaign is closed)")
 
 
-@transaction.atomic
+def _vote_sql(sql: str) -> str:
+    """``sql`` with {vote} and {idea} replaced by the quoted table names."""
+    quote = connection.ops.quote_name
+    return sql.format(vote=quote(Vote._meta.db_table), idea=quote(Idea._meta.db_table))
+
+
+def _vote_count_add(idea_id: int, delta: int) -> int | None:
+    """Add ``delta`` to the idea's counter under its row lock; None when the idea was hidden
+    (or removed) since it was read: the caller's transaction then keeps nothing."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _vote_sql(
+                "UPDATE {idea} SET vote_count = vote_count + %s WHERE id = %s AND status <> %s "
+                "RETURNING vote_count"
+            ),
+            [delta, idea_id, IdeaStatus.HIDDEN],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
+def _vote_count(idea_id: int) -> int:
+    return Idea.objects.values_list("vote_count", flat=True).get(pk=idea_id)
+
+
 def vote_cast(*, idea: Idea, user) -> tuple[bool, int]:
-    """One vote per user (DB unique constraint); a second call changes nothing."""
+    """One vote per user (DB unique constraint); a second call changes nothing.
+
+    Three statements in one transaction, no savepoint: the vote row is inserted unless it
+    exists (``ON CONFLICT DO NOTHING``), then the counter moves under the idea's row lock with a
+    re-check that the idea is not hidden. ``idea`` is what the caller read (with its campaign);
+    concurrent voters of one idea queue on its row lock only for the counter update."""
     if not user.is_authenticated:
         raise IdeaForbidden("กรุณาเข้าสู่ระบบก่อนโหวต (authentication required)")
-    idea = _locked_idea(idea)
     _check_votable(idea)
-    try:
-        with transaction.atomic():
-            Vote.objects.create(idea=idea, user=user)
-    except IntegrityError:
-        return True, Idea.objects.values_list("vote_count", flat=True).get(pk=idea.pk)
-    Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") + 1)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _vote_sql(
+                    "INSERT INTO {vote} (idea_id, user_id, created_at) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (idea_id, user_id) DO NOTHING RETURNING id"
+                ),
+                [idea.pk, user.pk, timezone.now()],
+            )
+            inserted = cursor.fetchone() is not None
+        if not inserted:
+            return True, _vote_count(idea.pk)
+        count = _vote_count_add(idea.pk, 1)
+        if count is None:
+            raise IdeaConflict("ข้อเสนอนี้ถูกซ่อนแล้ว โหวตไม่ได้ (idea is hidden)")
     listing_cache.campaign_changed(idea.campaign_id)
-    return True, Idea.objects.values_list("vote_count", flat=True).get(pk=idea.pk)
+    return True, count
 
 
-@transaction.atomic
 def vote_retract(*, idea: Idea, user) -> tuple[bool, int]:
     if not user.is_authenticated:
         raise IdeaForbidden("กรุณาเข้าสู่ระบบก่อน (authentication required)")
-    idea = _locked_idea(idea)
     _check_votable(idea)
-    deleted, _ = Vote.objects.filter(idea=idea, user=user).delete()
-    if deleted:
-        Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") - deleted)
-        listing_cache.campaign_changed(idea.campaign_id)
-    return False, Idea.objects.values_list("vote_count", flat=True).get(pk=idea.pk)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _vote_sql("DELETE FROM {vote} WHERE idea_id = %s AND user_id = %s"),
+                [idea.pk, user.pk],
+            )
+            deleted = cursor.rowcount
+        if not deleted:
+            return False, _vote_count(idea.pk)
+        count = _vote_count_add(idea.pk, -deleted)
+        if count is None:
+            raise IdeaConflict("ข้อเสนอนี้ถูกซ่อนแล้ว โหวตไม่ได้ (idea is hidden)")
+    listing_cache.campaign_changed(idea.campaign_id)
+    return False, count
 
 
 # --- comments ------------------------------------------------------------------------------

@@ -178,6 +178,22 @@ def test_vote_refused_on_closed_campaign_and_hidden_idea(make_campaign, make_mem
     assert Vote.objects.count() == 0
 
 
+def test_vote_on_an_idea_hidden_after_it_was_read_keeps_nothing(campaign):
+    # The vote service checks the status it was given, then re-checks it under the row lock
+    # when it moves the counter: a hide in between refuses the vote and keeps no vote row.
+    idea = _create(campaign)
+    voter = UserFactory()
+    services.vote_cast(idea=idea, user=voter)
+    read_before_hide = Idea.objects.select_related("campaign").get(pk=idea.pk)
+    Idea.objects.filter(pk=idea.pk).update(status=IdeaStatus.HIDDEN)
+    with pytest.raises(IdeaConflict):
+        services.vote_cast(idea=read_before_hide, user=UserFactory())
+    with pytest.raises(IdeaConflict):
+        services.vote_retract(idea=read_before_hide, user=voter)
+    assert list(Vote.objects.filter(idea=idea).values_list("user", flat=True)) == [voter.pk]
+    assert Idea.objects.get(pk=idea.pk).vote_count == 1
+
+
 def test_votes_stay_on_duplicate(campaign, make_member):
     original = _create(campaign, title="ระบบนัดหมายออนไลน์")
     duplicate = _create(campaign, title="จองคิวผ่านแอป")

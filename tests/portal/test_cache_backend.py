@@ -42,3 +42,37 @@ def test_requests_in_their_own_contexts_reuse_the_connection():
     assert first is not second  # Django's per-context backends...
     assert first._cache.get_client() is second._cache.get_client()  # ...one client
     assert pool_size() == max(before, 1)  # ...and no new connection for the second request
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL")
+def test_incr_and_bump_many_in_one_round_trip_each():
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    cache.delete_many(["portal-incr", "portal-bump-a", "portal-bump-b"])
+    with pytest.raises(ValueError):  # Django's contract: a missing key is not created by incr
+        cache.incr("portal-incr")
+    assert cache.get("portal-incr") is None
+    cache.set("portal-incr", 5, 10)
+    assert cache.incr("portal-incr", 2) == 7
+    assert cache.get("portal-incr") == 7
+
+    cache.set("portal-bump-a", 10, None)
+    client = cache._cache.get_client(write=True)
+    sent = []
+    original = client.connection_pool.get_connection
+
+    def counting(*args, **kwargs):
+        sent.append(1)
+        return original(*args, **kwargs)
+
+    client.connection_pool.get_connection = counting
+    try:
+        cache.bump_many(["portal-bump-a", "portal-bump-b"], 1000)
+    finally:
+        client.connection_pool.get_connection = original
+    assert len(sent) == 1
+    assert cache.get_many(["portal-bump-a", "portal-bump-b"]) == {
+        "portal-bump-a": 11,
+        "portal-bump-b": 1001,
+    }
