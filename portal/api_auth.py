@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja.errors import HttpError
 
 from .models import ApiToken
+from .ratelimit import rate_limit
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -54,7 +55,11 @@ def api_user(request):
     if key is not None:
         user = user_for_token(key)
         if user is None:
+            # Counted per client address (the caller is anonymous): guessing runs into a 429.
+            rate_limit(request, "api_token_invalid")
             raise HttpError(401, "โทเคนไม่ถูกต้องหรือถูกยกเลิกแล้ว (invalid token)")
+        request._api_user = user
+        rate_limit(request, "api_token")
     else:
         user = getattr(request, "user", None) or AnonymousUser()
         csrf_needed = user.is_authenticated and request.method not in SAFE_METHODS

@@ -8,7 +8,8 @@ The key is the user when logged in (token or session), otherwise the client IP.
 """
 
 from django.conf import settings
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit import ALL
+from django_ratelimit.core import get_usage
 from ninja.errors import HttpError
 
 # Default rates per action; settings.RUAMKID["RATE_LIMITS"] may override any of them.
@@ -21,7 +22,11 @@ DEFAULT_RATES = {
     "survey_response": "20/h",
     "similar_lookup": "60/m",
     "tagging_preview": "60/m",
-    "api_token": "10/h",
+    # Every request authenticated by an API token, per account (a generous ceiling for
+    # integrations; each action's own rate above still applies).
+    "api_token": "600/m",
+    # Requests with a wrong or revoked token, per client address: guessing gets a 429.
+    "api_token_invalid": "20/m",
     "export": "30/h",
 }
 
@@ -38,12 +43,30 @@ def _key(group, request) -> str:
     return "ip:" + (request.META.get("REMOTE_ADDR") or "unknown")
 
 
-def is_limited(request, group: str, rate: str | None = None) -> bool:
+def is_limited(request, group: str, rate: str | None = None, *, increment: bool = True) -> bool:
+    """Whether the caller is over the rate; counts this request unless `increment` is False
+    (check first, then `count()` only what was really done, e.g. a saved response)."""
     if not settings.RUAMKID.get("RATE_LIMITS_ENABLED", True):
         return False
-    return is_ratelimited(
-        request, group=f"ruamkid:{group}", key=_key, rate=rate or rate_for(group), increment=True
+    usage = get_usage(
+        request,
+        group=f"ruamkid:{group}",
+        key=_key,
+        rate=rate or rate_for(group),
+        method=ALL,
+        increment=increment,
     )
+    if usage is None:
+        return False
+    if increment:
+        return usage["should_limit"]
+    # Not counting this request: the rate is used up once the count reaches the limit.
+    return usage["should_limit"] or usage["count"] >= usage["limit"]
+
+
+def count(request, group: str, rate: str | None = None) -> None:
+    """Count a completed action against the caller's rate (see `is_limited(increment=False)`)."""
+    is_limited(request, group, rate)
 
 
 def rate_limit(request, group: str, rate: str | None = None) -> None:

@@ -128,6 +128,8 @@ def survey_respond(request, response: HttpResponse, payload: ResponseIn, survey_
             raise HttpError(409, "คุณตอบแบบสำรวจนี้แล้ว ขอบคุณค่ะ (already answered)")
         if survey.is_open and throttle.anonymous_rate_limited(request, survey):
             raise HttpError(429, "มีการส่งคำตอบจากเครือข่ายนี้มากเกินไป กรุณาลองใหม่ภายหลัง (rate limited)")
+    if user.is_authenticated and throttle.user_rate_limited(request):
+        raise HttpError(429, "ทำรายการถี่เกินไป กรุณารอสักครู่แล้วลองใหม่ (rate limit exceeded)")
     try:
         saved = survey_response_submit(
             survey=survey, user=user, answers=payload.answers, consent=payload.consent
@@ -142,7 +144,9 @@ def survey_respond(request, response: HttpResponse, payload: ResponseIn, survey_
                 request, {"detail": detail, "errors": errors}, status=exc.status
             )
         raise HttpError(exc.status, exc.message) from exc
-    if not user.is_authenticated:
+    if user.is_authenticated:
+        throttle.count_user_response(request)
+    else:
         throttle.mark_answered(request, response, survey)
     return Status(201, {"id": saved.pk, "survey": survey.pk, "submitted_at": saved.submitted_at})
 

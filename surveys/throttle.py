@@ -2,12 +2,16 @@
 
 * a cookie (`rk_survey_<id>`) marks a browser that has already answered a survey;
 * a per-survey rate limit on anonymous submissions keyed by the client's network address,
-  kept only in the cache (django-ratelimit hashes the key; nothing goes to the database).
+  kept only in the cache (django-ratelimit hashes the key; nothing goes to the database);
+* logged-in people answer each survey once, and their saved responses across surveys count
+  against the portal's ``survey_response`` rate (portal.ratelimit).
 """
 
 from django.conf import settings
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
+
+from portal import ratelimit
 
 COOKIE_MAX_AGE = 60 * 60 * 24 * 180  # half a year
 
@@ -58,3 +62,12 @@ def mark_answered(request, response, survey) -> None:
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
+
+
+def user_rate_limited(request) -> bool:
+    """True when the logged-in caller has saved more responses than the rate allows."""
+    return ratelimit.is_limited(request, "survey_response", increment=False)
+
+
+def count_user_response(request) -> None:
+    ratelimit.count(request, "survey_response")

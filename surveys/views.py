@@ -108,6 +108,10 @@ def survey_page_serve(page: SurveyPage, request):
                     "มีการส่งคำตอบจากเครือข่ายนี้มากเกินไป กรุณาลองใหม่ภายหลัง (rate limited)",
                     status=429,
                 )
+            if is_user and throttle.user_rate_limited(request):
+                raise SurveyInputError(
+                    "ทำรายการถี่เกินไป กรุณารอสักครู่แล้วลองใหม่ (rate limit exceeded)", status=429
+                )
             survey_response_submit(survey=page, user=user, answers=answers, consent=consent)
         except SurveyInputError as exc:
             status = 400 if exc.status == 422 else exc.status
@@ -116,7 +120,9 @@ def survey_page_serve(page: SurveyPage, request):
             context["consent_error"] = thai_part(exc.errors.get("consent", ""))
         else:
             response = TemplateResponse(request, "surveys/survey_thanks.html", context)
-            if not is_user:
+            if is_user:
+                throttle.count_user_response(request)
+            else:
                 throttle.mark_answered(request, response, page)
             return response
     context["rows"] = _question_rows(questions, answers, context["errors"])
