@@ -194,7 +194,7 @@ def render(agency, fmt: str) -> tuple[dict, float, int]:
     if fmt == "pdf":
         size = len(exports.evidence_pdf(pack))
     elif fmt == "xlsx":
-        rows = evidence.idea_rows(agency=agency, fiscal_year=FISCAL_YEAR)
+        rows = evidence.xlsx_rows(agency=agency, fiscal_year=FISCAL_YEAR)
         size = len(exports.evidence_xlsx(pack, rows))
     else:
         size = len(json.dumps(pack, default=str, ensure_ascii=False))

@@ -112,9 +112,9 @@ def evidence_pdf(request, slug: str, fiscal_year: int):
 
 @router.get("/agencies/{slug}/evidence/{int:fiscal_year}.xlsx")
 def evidence_xlsx(request, slug: str, fiscal_year: int):
-    """The evidence pack as XLSX, with the underlying idea rows on their own sheet."""
+    """The evidence pack as XLSX, with the rows behind every number on their own sheets."""
     agency, pack = _evidence_pack(request, slug, fiscal_year, "xlsx")
-    rows = evidence.idea_rows(agency=agency, fiscal_year=fiscal_year)
+    rows = evidence.xlsx_rows(agency=agency, fiscal_year=fiscal_year)
     response = HttpResponse(
         exports.evidence_xlsx(pack, rows),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -1,8 +1,9 @@
 """The PMQA 4.0 evidence pack for one agency and fiscal year: every number in one place.
 
 The HTML page, the PDF, the XLSX and the JSON API all render `evidence_pack()`; counts are DB
-aggregates over the fiscal year (1 Oct – 30 Sep, Asia/Bangkok) and `idea_rows()` gives the
-underlying records so each number can be traced (the XLSX has them on their own sheets).
+aggregates over the fiscal year (1 Oct – 30 Sep, Asia/Bangkok) and `xlsx_rows()` gives the
+underlying records (ideas, votes, comments, survey responses, RM3 answers, workshop
+participants) so each number can be traced: the XLSX has them on their own sheets.
 """
 
 import datetime as dt
@@ -243,6 +244,7 @@ def satisfaction(agency: Agency, fiscal_year: int, target_pct: float) -> dict:
 
     years = [fiscal_year - 2, fiscal_year - 1, fiscal_year]
     data = satisfaction_by_fiscal_year(agency=agency, fiscal_years=years)
+    counts = _satisfaction_answer_counts(agency, years)
     rows = []
     for year in years:
         entry = data.get(year, {"responses": 0, "satisfaction_pct": None})
@@ -251,12 +253,39 @@ def satisfaction(agency: Agency, fiscal_year: int, target_pct: float) -> dict:
             {
                 "fiscal_year": year,
                 "responses": entry["responses"],
+                # the % is satisfied_answers / answers (the rows are on the XLSX sheet)
+                "answers": counts[f"t{year}"],
+                "satisfied_answers": counts[f"s{year}"],
                 "satisfaction_pct": pct,
                 "target_pct": target_pct,
                 "meets_target": None if pct is None else pct >= target_pct,
             }
         )
     return {"target_pct": target_pct, "years": rows}
+
+
+def satisfaction_answers(agency: Agency, years: list[int]):
+    """The likert5 (1–5) answers behind RM3: those submitted in the given BE fiscal years."""
+    from surveys.models import Answer, QuestionKind
+
+    start, _end = fiscal_year_datetime_range(min(years))
+    _start, end = fiscal_year_datetime_range(max(years))
+    return Answer.objects.filter(
+        response__survey__agency=agency,
+        question__kind=QuestionKind.LIKERT5,
+        response__submitted_at__gte=start,
+        response__submitted_at__lt=end,
+    )
+
+
+def _satisfaction_answer_counts(agency: Agency, years: list[int]) -> dict[str, int]:
+    aggregates = {}
+    for year in years:
+        start, end = fiscal_year_datetime_range(year)
+        in_year = Q(response__submitted_at__gte=start, response__submitted_at__lt=end)
+        aggregates[f"t{year}"] = Count("id", filter=in_year)
+        aggregates[f"s{year}"] = Count("id", filter=in_year & Q(number__gte=4))
+    return satisfaction_answers(agency, years).aggregate(**aggregates)
 
 
 def plan_item_links(plan: ImprovementPlan | None) -> list[dict]:
@@ -544,3 +573,135 @@ def idea_rows(*, agency: Agency, fiscal_year: int):
             "tags": tags.get(pk, []),
             "plan_items": links.get(pk, []),
         }
+
+
+# --- the rows behind every number (XLSX sheets) ---------------------------------------------
+
+
+class Pseudonyms:
+    """Stable stand-ins for people within one evidence pack ("U-0001", in order of first
+    appearance): distinct voters, commenters and respondents can be counted from the rows
+    without names, e-mails or account ids leaving the portal."""
+
+    def __init__(self):
+        self._numbers: dict[int, str] = {}
+
+    def __call__(self, user_id: int | None) -> str:
+        if user_id is None:
+            return ""
+        if user_id not in self._numbers:
+            self._numbers[user_id] = f"U-{len(self._numbers) + 1:04d}"
+        return self._numbers[user_id]
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    return timezone.localtime(value) if value else None
+
+
+def vote_rows(*, agency: Agency, fiscal_year: int, people: Pseudonyms):
+    """Every vote behind "โหวต" / "ผู้โหวต (คน)" and the monthly vote counts."""
+    votes = agency_year_votes(agency, fiscal_year).order_by("created_at", "pk")
+    for pk, idea_id, user_id, created_at in votes.values_list(
+        "pk", "idea_id", "user_id", "created_at"
+    ).iterator(chunk_size=5000):
+        local = _local(created_at)
+        yield {
+            "id": pk,
+            "idea_id": idea_id,
+            "person": people(user_id),
+            "created_at": created_at,
+            "month": month_key(local.date()),
+        }
+
+
+def comment_rows(*, agency: Agency, fiscal_year: int, people: Pseudonyms):
+    """Every shown comment behind "ความคิดเห็น" / "ผู้แสดงความคิดเห็น (คน)" (no text)."""
+    comments = agency_year_comments(agency, fiscal_year).order_by("created_at", "pk")
+    for pk, idea_id, user_id, created_at in comments.values_list(
+        "pk", "idea_id", "author_id", "created_at"
+    ).iterator(chunk_size=5000):
+        yield {
+            "id": pk,
+            "idea_id": idea_id,
+            "person": people(user_id),
+            "created_at": created_at,
+            "month": month_key(_local(created_at).date()),
+        }
+
+
+def survey_response_rows(*, agency: Agency, fiscal_year: int):
+    """Every survey response behind "คำตอบแบบสำรวจ" (per month and in total)."""
+    responses = agency_year_survey_responses(agency, fiscal_year).order_by("submitted_at", "pk")
+    for pk, survey_id, title, submitted_at in responses.values_list(
+        "pk", "survey_id", "survey__title", "submitted_at"
+    ).iterator(chunk_size=5000):
+        yield {
+            "id": pk,
+            "survey_id": survey_id,
+            "survey": title,
+            "submitted_at": submitted_at,
+            "month": month_key(_local(submitted_at).date()),
+        }
+
+
+def satisfaction_answer_rows(*, agency: Agency, fiscal_year: int):
+    """Every likert5 answer behind the RM3 table (the year and the two before it)."""
+    from portal.thai_dates import fiscal_year as fiscal_year_of
+
+    answers = satisfaction_answers(agency, [fiscal_year - 2, fiscal_year]).order_by(
+        "response__submitted_at", "response_id", "pk"
+    )
+    for pk, response_id, survey_id, question_id, number, submitted_at in answers.values_list(
+        "pk",
+        "response_id",
+        "response__survey_id",
+        "question_id",
+        "number",
+        "response__submitted_at",
+    ).iterator(chunk_size=5000):
+        yield {
+            "id": pk,
+            "response_id": response_id,
+            "survey_id": survey_id,
+            "question_id": question_id,
+            "fiscal_year": fiscal_year_of(submitted_at),
+            "submitted_at": submitted_at,
+            "score": number,
+            "satisfied": number is not None and number >= 4,
+        }
+
+
+def workshop_participant_rows(*, agency: Agency, fiscal_year: int, people: Pseudonyms):
+    """Every participant behind "ผู้เข้าร่วมเวิร์กช็อป", filed under the month it was held."""
+    from workshops.models import Participant
+
+    workshops = agency_year_workshops(agency, fiscal_year)
+    held = dict(workshops.values_list("pk", "held_at"))
+    participants = Participant.objects.filter(workshop__in=workshops.values("pk")).order_by(
+        "workshop_id", "pk"
+    )
+    for pk, workshop_id, user_id in participants.values_list(
+        "pk", "workshop_id", "user_id"
+    ).iterator(chunk_size=5000):
+        held_at = held.get(workshop_id)
+        yield {
+            "id": pk,
+            "workshop_id": workshop_id,
+            "person": people(user_id),
+            "held_at": held_at,
+            "month": month_key(_local(held_at).date()) if held_at else "",
+        }
+
+
+def xlsx_rows(*, agency: Agency, fiscal_year: int) -> dict:
+    """The underlying rows of the XLSX, one generator per sheet (streamed while writing)."""
+    people = Pseudonyms()
+    kwargs = {"agency": agency, "fiscal_year": fiscal_year}
+    return {
+        "ideas": idea_rows(**kwargs),
+        "votes": vote_rows(**kwargs, people=people),
+        "comments": comment_rows(**kwargs, people=people),
+        "survey_responses": survey_response_rows(**kwargs),
+        "satisfaction_answers": satisfaction_answer_rows(**kwargs),
+        "workshop_participants": workshop_participant_rows(**kwargs, people=people),
+    }

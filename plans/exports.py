@@ -1,5 +1,5 @@
 """Evidence pack files: PDF (WeasyPrint, Thai font Laksaman) and XLSX (openpyxl) renderings of
-`plans.evidence.evidence_pack()`; the XLSX adds the underlying idea rows."""
+`plans.evidence.evidence_pack()`; the XLSX adds the rows behind every number."""
 
 import datetime as dt
 import io
@@ -40,8 +40,10 @@ def origin_label(origin: dict) -> str:
     )
 
 
-def evidence_xlsx(pack: dict, idea_rows) -> bytes:
-    """One sheet per section, same numbers as the PDF; `ข้อเสนอ` holds every idea of the year."""
+def evidence_xlsx(pack: dict, rows: dict) -> bytes:
+    """One sheet per section, same numbers as the PDF, then the rows behind every number
+    (`rows` = `plans.evidence.xlsx_rows()`): ideas, votes, comments, survey responses, the
+    RM3 answers and workshop participants, people as pseudonyms (U-0001), no free text."""
     book = Workbook(write_only=True)
     part = pack["participation"]
     totals = part["totals"]
@@ -59,13 +61,13 @@ def evidence_xlsx(pack: dict, idea_rows) -> bytes:
         ("ข้อเสนอทั้งหมด", "ideas", "ข้อเสนอ"),
         ("ข้อเสนอที่เผยแพร่", "ideas_public", "ข้อเสนอ"),
         ("ผู้เสนอ (คน)", "authors", "ข้อเสนอ"),
-        ("โหวต", "votes", "รายเดือน"),
-        ("ผู้โหวต (คน)", "voters", "รายเดือน"),
-        ("ความคิดเห็น", "comments", "รายเดือน"),
-        ("ผู้แสดงความคิดเห็น (คน)", "commenters", "รายเดือน"),
+        ("โหวต", "votes", "โหวต"),
+        ("ผู้โหวต (คน)", "voters", "โหวต (ผู้โหวตไม่ซ้ำ)"),
+        ("ความคิดเห็น", "comments", "ความคิดเห็น"),
+        ("ผู้แสดงความคิดเห็น (คน)", "commenters", "ความคิดเห็น (ผู้แสดงความคิดเห็นไม่ซ้ำ)"),
         ("เวิร์กช็อป", "workshops", "เวิร์กช็อป"),
-        ("ผู้เข้าร่วมเวิร์กช็อป", "workshop_participants", "เวิร์กช็อป"),
-        ("คำตอบแบบสำรวจ", "survey_responses", "รายเดือน"),
+        ("ผู้เข้าร่วมเวิร์กช็อป", "workshop_participants", "ผู้เข้าร่วมเวิร์กช็อป"),
+        ("คำตอบแบบสำรวจ", "survey_responses", "คำตอบแบบสำรวจ"),
     ]:
         sheet.append([label, totals[key], source])
 
@@ -119,7 +121,18 @@ def evidence_xlsx(pack: dict, idea_rows) -> bytes:
         sheet.append([bucket["label"], bucket["ideas"]])
 
     sheet = book.create_sheet("RM3")
-    _header(sheet, ["ปีงบประมาณ", "จำนวนคำตอบ", "ร้อยละความพึงพอใจ", "เป้าหมาย (%)", "ผลเทียบเป้าหมาย"])
+    _header(
+        sheet,
+        [
+            "ปีงบประมาณ",
+            "จำนวนคำตอบ",
+            "ร้อยละความพึงพอใจ",
+            "เป้าหมาย (%)",
+            "ผลเทียบเป้าหมาย",
+            "คำตอบระดับ 1–5 ทั้งหมด",
+            "คำตอบระดับ 4–5",
+        ],
+    )
     for year in pack["satisfaction"]["years"]:
         verdict = {True: "บรรลุ", False: "ไม่บรรลุ", None: "ไม่มีข้อมูล"}[year["meets_target"]]
         sheet.append(
@@ -129,8 +142,14 @@ def evidence_xlsx(pack: dict, idea_rows) -> bytes:
                 year["satisfaction_pct"],
                 year["target_pct"],
                 verdict,
+                year["answers"],
+                year["satisfied_answers"],
             ]
         )
+    sheet.append([])
+    sheet.append(
+        ["ร้อยละความพึงพอใจ = คำตอบระดับ 4–5 ÷ คำตอบระดับ 1–5 ทั้งหมด × 100 (แผ่นงาน “คำตอบ RM3”)"]
+    )
 
     sheet = book.create_sheet("แผนและข้อเสนอ")
     _header(
@@ -217,7 +236,7 @@ def evidence_xlsx(pack: dict, idea_rows) -> bytes:
             "วันที่เสนอ (ข้อความ พ.ศ.)",
         ],
     )
-    for row in idea_rows:
+    for row in rows["ideas"]:
         sheet.append(
             [
                 row["id"],
@@ -233,6 +252,89 @@ def evidence_xlsx(pack: dict, idea_rows) -> bytes:
                 ", ".join(row["tags"]),
                 ", ".join(str(i) for i in row["plan_items"]),
                 thai_datetime(row["created_at"]),
+            ]
+        )
+
+    sheet = book.create_sheet("โหวต")
+    _header(sheet, ["รหัสโหวต", "รหัสข้อเสนอ", "ผู้โหวต (นามแฝง)", "วันที่โหวต", "เดือน"])
+    for row in rows["votes"]:
+        sheet.append(
+            [
+                row["id"],
+                row["idea_id"],
+                row["person"],
+                be_datetime(sheet, row["created_at"]),
+                row["month"],
+            ]
+        )
+
+    sheet = book.create_sheet("ความคิดเห็น")
+    _header(
+        sheet,
+        ["รหัสความคิดเห็น", "รหัสข้อเสนอ", "ผู้แสดงความคิดเห็น (นามแฝง)", "วันที่", "เดือน"],
+    )
+    for row in rows["comments"]:
+        sheet.append(
+            [
+                row["id"],
+                row["idea_id"],
+                row["person"],
+                be_datetime(sheet, row["created_at"]),
+                row["month"],
+            ]
+        )
+
+    sheet = book.create_sheet("คำตอบแบบสำรวจ")
+    _header(sheet, ["รหัสคำตอบ", "รหัสแบบสำรวจ", "แบบสำรวจ", "วันที่ส่ง", "เดือน"])
+    for row in rows["survey_responses"]:
+        sheet.append(
+            [
+                row["id"],
+                row["survey_id"],
+                row["survey"],
+                be_datetime(sheet, row["submitted_at"]),
+                row["month"],
+            ]
+        )
+
+    sheet = book.create_sheet("คำตอบ RM3")
+    _header(
+        sheet,
+        [
+            "รหัสคำตอบย่อย",
+            "รหัสคำตอบ",
+            "รหัสแบบสำรวจ",
+            "รหัสคำถาม",
+            "ปีงบประมาณ",
+            "วันที่ส่ง",
+            "คะแนน (1–5)",
+            "พึงพอใจ (4–5)",
+        ],
+    )
+    for row in rows["satisfaction_answers"]:
+        sheet.append(
+            [
+                row["id"],
+                row["response_id"],
+                row["survey_id"],
+                row["question_id"],
+                row["fiscal_year"],
+                be_datetime(sheet, row["submitted_at"]),
+                row["score"],
+                1 if row["satisfied"] else 0,
+            ]
+        )
+
+    sheet = book.create_sheet("ผู้เข้าร่วมเวิร์กช็อป")
+    _header(sheet, ["รหัสผู้เข้าร่วม", "รหัสเวิร์กช็อป", "บัญชี (นามแฝง)", "วันที่จัด", "เดือน"])
+    for row in rows["workshop_participants"]:
+        sheet.append(
+            [
+                row["id"],
+                row["workshop_id"],
+                row["person"],
+                be_datetime(sheet, row["held_at"]),
+                row["month"],
             ]
         )
     buffer = io.BytesIO()

@@ -254,7 +254,7 @@ def evidence_export_generate(*, export_id: int) -> None:
         if export.format == EvidenceExport.Format.PDF:
             content = exports.evidence_pdf(pack)
         else:
-            rows = evidence.idea_rows(agency=export.agency, fiscal_year=export.fiscal_year)
+            rows = evidence.xlsx_rows(agency=export.agency, fiscal_year=export.fiscal_year)
             content = exports.evidence_xlsx(pack, rows)
         _export_step(export, 90, "กำลังบันทึกไฟล์")
         export.refresh_from_db()

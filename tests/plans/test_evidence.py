@@ -158,6 +158,9 @@ def test_rm3_three_years_against_target(agency_a, year_data):
     assert years[2570]["meets_target"] is False
     assert years[2569]["satisfaction_pct"] == 100.0 and years[2569]["meets_target"] is True
     assert years[2568]["satisfaction_pct"] is None and years[2568]["meets_target"] is None
+    assert (years[2570]["answers"], years[2570]["satisfied_answers"]) == (4, 3)
+    assert (years[2569]["answers"], years[2569]["satisfied_answers"]) == (2, 2)
+    assert (years[2568]["answers"], years[2568]["satisfied_answers"]) == (0, 0)
 
 
 def test_plan_items_evidence_ids_and_you_said_we_did(agency_a, year_data):
@@ -248,7 +251,7 @@ def test_evidence_xlsx_cells_and_underlying_rows(client, agency_a, manager_a, ye
     monthly = list(book["รายเดือน"].iter_rows(values_only=True))
     assert monthly[0][0] == "เดือน" and monthly[1][:3] == ("ต.ค. 2569", "2026-10", 1)
     rm3 = list(book["RM3"].iter_rows(values_only=True))
-    assert rm3[3] == (2570, 4, 75.0, 85.0, "ไม่บรรลุ")
+    assert rm3[3] == (2570, 4, 75.0, 85.0, "ไม่บรรลุ", 4, 3)
     evidence_ids = [row[0] for row in book["หลักฐาน"].iter_rows(min_row=2, values_only=True)]
     assert "E-3.3-2570-agency-a-01" in evidence_ids
     rows = list(book["ข้อเสนอ"].iter_rows(min_row=2, values_only=True))
@@ -264,6 +267,78 @@ def test_evidence_xlsx_cells_and_underlying_rows(client, agency_a, manager_a, ye
     assert first[11] == str(year_data["item"].pk)
     hidden = [row for row in rows if row[2] == "hidden"][0]
     assert not hidden[1]  # hidden text is not exported
+
+
+def _sheet_rows(book, name):
+    return [row for row in book[name].iter_rows(min_row=2, values_only=True) if row]
+
+
+def test_evidence_xlsx_has_the_rows_behind_every_number(client, agency_a, manager_a, year_data):
+    """Each total, monthly, status, tag and RM3 number can be recounted from a rows sheet."""
+    client.force_login(manager_a)
+    response = client.get(f"/api/v1/agencies/{agency_a.slug}/evidence/2570.xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    summary = {row[0]: row[1] for row in book["สรุป"].iter_rows(values_only=True) if row}
+    monthly = {row[1]: row for row in _sheet_rows(book, "รายเดือน")}
+    idea1, idea2, _idea3, _idea4, idea5 = (i.pk for i in year_data["ideas"])
+
+    # Votes of FY 2570 (the FY 2569 vote left out), voters as pseudonyms in order of first vote.
+    votes = _sheet_rows(book, "โหวต")
+    assert [(r[1], r[2], r[4]) for r in votes] == [
+        (idea5, "U-0001", "2026-10"),
+        (idea1, "U-0002", "2026-10"),
+        (idea1, "U-0003", "2026-11"),
+        (idea2, "U-0002", "2026-11"),
+    ]
+    assert summary["โหวต"] == len(votes) == 4
+    assert summary["ผู้โหวต (คน)"] == len({r[2] for r in votes}) == 3
+    # Shown comments only (the hidden one left out), same pseudonyms as the votes.
+    comments = _sheet_rows(book, "ความคิดเห็น")
+    assert [(r[1], r[2]) for r in comments] == [(idea1, "U-0002"), (idea2, "U-0003")]
+    assert summary["ความคิดเห็น"] == 2 and summary["ผู้แสดงความคิดเห็น (คน)"] == 2
+    responses = _sheet_rows(book, "คำตอบแบบสำรวจ")
+    assert summary["คำตอบแบบสำรวจ"] == len(responses) == 4
+    participants = _sheet_rows(book, "ผู้เข้าร่วมเวิร์กช็อป")
+    assert summary["ผู้เข้าร่วมเวิร์กช็อป"] == len(participants) == 3
+    assert {r[1] for r in participants} == {year_data["workshop"].pk}
+    ideas = _sheet_rows(book, "ข้อเสนอ")
+    assert summary["ข้อเสนอทั้งหมด"] == len(ideas)
+
+    # The monthly sheet recounted from the rows (columns: ideas, votes, comments, responses,
+    # participants).
+    for column, rows, month_at in [
+        (2, ideas, 5),
+        (3, votes, 4),
+        (4, comments, 4),
+        (5, responses, 4),
+        (6, participants, 4),
+    ]:
+        for key, row in monthly.items():
+            assert row[column] == sum(1 for r in rows if r[month_at] == key), (column, key)
+    # Status and tag tables recounted from the idea rows.
+    for _label, code, n in _sheet_rows(book, "สถานะ"):
+        assert n == sum(1 for r in ideas if r[2] == code), code
+    for _label, slug, n in _sheet_rows(book, "แท็ก"):
+        tags = [(r[10] or "").split(", ") if r[10] else [] for r in ideas]  # "" reads as None
+        assert n == sum(1 for t in tags if (slug in t if slug else not t)), slug
+
+    # RM3: satisfaction % = answers 4–5 ÷ all 1–5 answers of that fiscal year.
+    answers = _sheet_rows(book, "คำตอบ RM3")
+    assert [(r[4], r[6], r[7]) for r in answers] == [
+        (2569, 5, 1),
+        (2569, 5, 1),
+        (2570, 5, 1),
+        (2570, 4, 1),
+        (2570, 3, 0),
+        (2570, 5, 1),
+    ]
+    for year, _responses, pct, _target, _verdict, total, satisfied in _sheet_rows(book, "RM3")[:3]:
+        in_year = [r for r in answers if r[4] == year]
+        assert total == len(in_year) and satisfied == sum(r[7] for r in in_year)
+        assert pct == (round(100 * satisfied / total, 2) if total else None)
+    # No names, e-mails or free text of people in the rows sheets.
+    text = str([votes, comments, responses, participants, answers])
+    assert "@" not in text and "ผู้ร่วม" not in text and "เห็นด้วย" not in text
 
 
 def test_evidence_pdf_has_thai_text(client, agency_a, manager_a, year_data):
