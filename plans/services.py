@@ -269,3 +269,69 @@ def evidence_export_generate(*, export_id: int) -> None:
             status=EvidenceExport.Status.FAILED, error=str(exc)[:2000], step="ไม่สำเร็จ"
         )
         raise
+    # Older files of the same agency-year-format beyond the retention rule go now.
+    evidence_exports_prune(
+        agency_id=export.agency_id, fiscal_year=export.fiscal_year, fmt=export.format
+    )
+
+
+# How many finished files of one agency-year-format are kept, and how long any file is kept.
+EXPORT_KEEP_LATEST = 3
+EXPORT_MAX_AGE_DAYS = 30
+
+
+def evidence_exports_prune(
+    *,
+    keep: int = EXPORT_KEEP_LATEST,
+    max_age_days: int = EXPORT_MAX_AGE_DAYS,
+    agency_id: int | None = None,
+    fiscal_year: int | None = None,
+    fmt: str | None = None,
+    now=None,
+) -> int:
+    """Delete old background evidence files (the file and its row); returns how many went.
+
+    Kept: the newest `keep` finished exports of each agency × fiscal year × format, unless
+    older than `max_age_days` (the numbers move on; a fresh pack is one click away).
+    Deleted: the other finished exports, failed ones, and queued/running ones older than
+    `max_age_days` (stuck). The newest finished export is kept even when old, so a manager
+    always finds the last file they made. `agency_id`/`fiscal_year`/`fmt` narrow the run
+    (after each export only its own agency-year-format is pruned).
+    """
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .models import EvidenceExport
+
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=max_age_days)
+    exports = EvidenceExport.objects.all()
+    if agency_id is not None:
+        exports = exports.filter(agency_id=agency_id)
+    if fiscal_year is not None:
+        exports = exports.filter(fiscal_year=fiscal_year)
+    if fmt is not None:
+        exports = exports.filter(format=fmt)
+    status = EvidenceExport.Status
+    doomed = []
+    seen: dict[tuple, int] = {}
+    for export in exports.order_by("-created_at", "-pk").only(
+        "pk", "agency_id", "fiscal_year", "format", "status", "file", "created_at"
+    ):
+        key = (export.agency_id, export.fiscal_year, export.format)
+        if export.status == status.DONE:
+            rank = seen.get(key, 0)
+            seen[key] = rank + 1
+            if rank == 0:
+                continue  # the newest finished file always stays
+            if rank < keep and export.created_at >= cutoff:
+                continue
+            doomed.append(export)
+        elif export.status == status.FAILED or export.created_at < cutoff:
+            doomed.append(export)
+    for export in doomed:
+        if export.file:
+            export.file.delete(save=False)
+    EvidenceExport.objects.filter(pk__in=[e.pk for e in doomed]).delete()
+    return len(doomed)

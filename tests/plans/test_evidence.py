@@ -3,6 +3,7 @@
 
 import datetime as dt
 import io
+import os
 import re
 
 import pytest
@@ -430,3 +431,73 @@ def test_evidence_xlsx_dates_are_real_be_dates(client, agency_a, manager_a, year
     assert held.value == dt.datetime(2027, 1, 15) and held.number_format == BE_DATE_FORMAT
     # The code asks for the Thai Buddhist calendar (07) in the Thai locale (041E).
     assert BE_DATE_FORMAT.startswith("[$-107041E]")
+
+
+def _finished_export(agency, fmt, created_at, *, status="done", fiscal_year=2570):
+    from django.core.files.base import ContentFile
+
+    from plans.models import EvidenceExport
+
+    export = EvidenceExport.objects.create(
+        agency=agency, fiscal_year=fiscal_year, format=fmt, status=status
+    )
+    if status == "done":
+        export.file.save(f"evidence-{export.pk}.{fmt}", ContentFile(b"x"))
+    EvidenceExport.objects.filter(pk=export.pk).update(created_at=created_at)
+    export.refresh_from_db()
+    return export
+
+
+def test_old_evidence_exports_are_pruned(agency_a, agency_b):
+    """Newest 3 finished files per agency-year-format within 30 days stay (the newest always
+    stays); older, failed and stuck ones go, file and row."""
+    from django.core.management import call_command
+
+    from plans.models import EvidenceExport
+
+    now = dt.datetime(2027, 3, 1, 12, tzinfo=dt.UTC)
+    days = [dt.timedelta(days=n) for n in range(60)]
+    a_xlsx = [_finished_export(agency_a, "xlsx", now - days[n]) for n in (1, 2, 3, 4, 5)]
+    a_pdf_old = _finished_export(agency_a, "pdf", now - days[40])  # the only PDF: stays
+    a_pdf_older = _finished_export(agency_a, "pdf", now - days[50])
+    a_2569 = _finished_export(agency_a, "xlsx", now - days[2], fiscal_year=2569)
+    failed = _finished_export(agency_a, "xlsx", now - days[1], status="failed")
+    stuck = _finished_export(agency_a, "pdf", now - days[45], status="running")
+    running = _finished_export(agency_a, "pdf", now - days[0], status="running")
+    b_xlsx = _finished_export(agency_b, "xlsx", now - days[10])
+    gone_files = [e.file.path for e in (a_xlsx[3], a_xlsx[4], a_pdf_older)]
+
+    from plans import services
+
+    assert services.evidence_exports_prune(now=now) == 5
+    kept = set(EvidenceExport.objects.values_list("pk", flat=True))
+    assert kept == {e.pk for e in (*a_xlsx[:3], a_pdf_old, a_2569, running, b_xlsx)}
+    assert failed.pk not in kept and stuck.pk not in kept
+    assert all(not os.path.exists(path) for path in gone_files)
+    assert os.path.exists(a_xlsx[0].file.path)
+
+    out = io.StringIO()
+    call_command("prune_evidence_exports", "--keep", "1", "--days", "30", stdout=out)
+    assert "deleted 2" in out.getvalue()  # a_xlsx[1], a_xlsx[2]
+    assert not EvidenceExport.objects.filter(pk__in=[a_xlsx[1].pk, a_xlsx[2].pk]).exists()
+
+
+def test_a_finished_background_export_prunes_its_own_older_files(
+    client, agency_a, manager_a, year_data, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from plans.models import EvidenceExport
+
+    old = [
+        _finished_export(agency_a, "xlsx", timezone.now() - dt.timedelta(hours=n))
+        for n in (1, 2, 3)
+    ]
+    other_format = _finished_export(agency_a, "pdf", timezone.now() - dt.timedelta(hours=9))
+    client.force_login(manager_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/plans/staff/{agency_a.slug}/2570/evidence/export/xlsx/")
+    kept = set(EvidenceExport.objects.values_list("pk", flat=True))
+    new = EvidenceExport.objects.latest("created_at")
+    assert new.status == "done"
+    assert kept == {new.pk, old[0].pk, old[1].pk, other_format.pk}
