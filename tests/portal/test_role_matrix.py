@@ -74,8 +74,9 @@ NOT_IN_TABLE = {
 }
 # Whole URL prefixes with their own permission systems, tested elsewhere.
 FOREIGN_PREFIXES = {
-    "django-admin/": "Django admin (is_staff + model permissions)",
-    "cms-admin/": "Wagtail admin: tests/cms/test_agency_permissions.py, tests/plans, tests/nlp",
+    "django-admin/": "Django admin (is_staff + model permissions): test_admin_sites_by_role",
+    "cms-admin/": "Wagtail admin, scoped per agency: test_admin_sites_by_role, tests/cms, "
+    "tests/plans, tests/nlp",
     "accounts/": "allauth (sign-up, log-in, reset): tests/portal/test_accounts.py",
     "documents/": "Wagtail documents (Wagtail's collection permissions)",
     "^api/": "the API's JSON 404 for unknown paths",
@@ -756,3 +757,102 @@ def test_workshop_ops_follow_the_facilitate_rule(world):
         allowed = services.is_facilitator(user, world.workshop)
         assert allowed == (role in FACILITATORS_A), role
         assert services.is_facilitator(user, world.draft_workshop) == allowed, role
+
+
+# --- the two admin sites (outside the route table: their own permission systems) --------------
+# A row is allowed when the page answers 200 (or, with `done`, when the change took effect);
+# refusals are log-in redirects, Wagtail's redirect to its dashboard, or 403.
+# Django admin: `is_staff` only, then Django model permissions (agency roles never get in).
+# Wagtail admin: every member of an agency edits its page tree (cms.services editor groups);
+# its snippets (plans, plan items, tags, words) belong to the agency's managers and admins.
+EDITORS_A = MEMBERS_A
+EDITORS_B = frozenset({"moderator_b", "facilitator_b", "manager_b", "admin_b", "superuser"})
+EDITORS_AB = EDITORS_A | EDITORS_B
+ADMIN_SITE_CASES = [
+    ("django admin index", "GET", lambda w: "/django-admin/", {"django_staff", "superuser"}),
+    ("django admin users", "GET", lambda w: "/django-admin/portal/user/", {"superuser"}),
+    (
+        "django admin audit log",
+        "GET",
+        lambda w: "/django-admin/portal/auditlogentry/",
+        {"superuser"},
+    ),
+    ("wagtail dashboard", "GET", lambda w: "/cms-admin/", EDITORS_AB),
+    ("A's page tree", "GET", lambda w: f"/cms-admin/pages/{w.page_a.pk}/", EDITORS_A),
+    ("A's page edit", "GET", lambda w: f"/cms-admin/pages/{w.page_a.pk}/edit/", EDITORS_A),
+    ("A's page draft", "GET", lambda w: f"/cms-admin/pages/{w.page_a.pk}/view_draft/", EDITORS_A),
+    (
+        "A's campaign edit",
+        "GET",
+        lambda w: f"/cms-admin/pages/{w.campaign.pk}/edit/",
+        EDITORS_A,
+    ),
+    (
+        "A's campaign unpublish",
+        "POST",
+        lambda w: f"/cms-admin/pages/{w.campaign.pk}/unpublish/",
+        EDITORS_A,
+        lambda w: not type(w.campaign).objects.get(pk=w.campaign.pk).live,
+    ),
+    (
+        "new page under A",
+        "GET",
+        lambda w: f"/cms-admin/pages/{w.page_a.pk}/add_subpage/",
+        EDITORS_A,
+    ),
+    ("B's page edit", "GET", lambda w: f"/cms-admin/pages/{w.page_b.pk}/edit/", EDITORS_B),
+    (
+        "A's plan snippet",
+        "GET",
+        lambda w: f"/cms-admin/snippets/plans/improvementplan/edit/{w.plan.pk}/",
+        MANAGERS_A,
+    ),
+    (
+        "A's plan snippet delete",
+        "POST",
+        lambda w: f"/cms-admin/snippets/plans/improvementplan/delete/{w.plan.pk}/",
+        MANAGERS_A,
+        lambda w: not type(w.plan).objects.filter(pk=w.plan.pk).exists(),
+    ),
+    (
+        "A's tag snippet",
+        "GET",
+        lambda w: f"/cms-admin/snippets/nlp/tag/edit/{w.tag.pk}/",
+        MANAGERS_A,
+    ),
+    ("Wagtail users", "GET", lambda w: "/cms-admin/users/", {"superuser"}),
+    ("Wagtail images", "GET", lambda w: "/cms-admin/images/", {"superuser"}),
+    ("Wagtail documents", "GET", lambda w: "/cms-admin/documents/", {"superuser"}),
+    ("Wagtail redirects", "GET", lambda w: "/cms-admin/redirects/", {"superuser"}),
+]
+
+
+def test_admin_sites_by_role(client, world):
+    """Agency roles never reach the Django admin; in Wagtail each agency's people reach only
+    their own agency's pages and snippets (B's roles are refused on A's, A's on B's)."""
+    from cms.services import agency_page_ensure
+    from nlp.models import Tag
+
+    world.page_a = agency_page_ensure(agency=world.a)
+    world.page_b = agency_page_ensure(agency=world.b)
+    world.tag = Tag.objects.create(slug="a-only", label="แท็กของเอ", agency=world.a)
+    problems = []
+    for label, method, url_of, allowed, *done in ADMIN_SITE_CASES:
+        for role in ROLES:
+            response, took_effect = _request(
+                client,
+                world.users[role],
+                method,
+                url_of(world),
+                {} if method == "POST" else None,
+                False,
+                (lambda w, r, d=done[0]: d(w)) if done else None,
+                world,
+            )
+            got = response.status_code == 200 if took_effect is None else took_effect
+            if response.status_code >= 500 or got != (role in allowed):
+                problems.append(
+                    f"{label} as {role}: {response.status_code} {response.get('Location', '')}"
+                    f" (expected {'allowed' if role in allowed else 'refused'})"
+                )
+    assert not problems, "admin access mismatches:\n" + "\n".join(problems)
