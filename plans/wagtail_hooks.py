@@ -1,7 +1,8 @@
 """Wagtail admin: plans and plan items, scoped to the agencies the user manages."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -13,6 +14,43 @@ from .forms import ImprovementPlanAdminForm, PlanItemAdminForm
 from .models import ImprovementPlan, PlanItem
 
 MANAGE_RULE = "plans.manage_plan"
+
+
+class LinkedRecordsPanel(Panel):
+    """Read-only: the ideas, workshops and surveys linked to the item, each with a link, and
+    where to change them (the staff plan page, whose links go through `plans.services`: audit
+    log, notifications to authors, ideas following the item)."""
+
+    @property
+    def clean_name(self):
+        return "linked_records"  # the Thai heading would make an escaped HTML id
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "plans/admin/linked_records_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            item = self.instance
+            context["saved"] = bool(item and item.pk and item.plan_id)
+            if not context["saved"]:
+                return context
+            agency_id = item.plan.agency_id  # links are same-agency; never show another's
+            context["ideas"] = [
+                {"record": idea, "url": idea.get_absolute_url()}
+                for idea in item.ideas.filter(agency_id=agency_id).order_by("pk")
+            ]
+            context["workshops"] = [
+                {"record": w, "url": reverse("workshops:console_detail", args=[w.code])}
+                for w in item.workshops.filter(agency_id=agency_id).order_by("pk")
+            ]
+            context["surveys"] = [
+                {"record": s, "url": reverse("surveys:results", args=[s.pk])}
+                for s in item.surveys.filter(agency_id=agency_id).order_by("pk")
+            ]
+            context["manage_url"] = (
+                reverse("plans:staff_plan", args=[item.plan_id]) + f"#item-{item.pk}"
+            )
+            return context
 
 
 class PlanItemEditView(ScopedEditView):
@@ -80,6 +118,7 @@ class PlanItemViewSet(ScopedViewSetMixin, SnippetViewSet):
                 ],
                 heading=_("ตัวชี้วัด"),
             ),
+            LinkedRecordsPanel(heading=_("ข้อมูลจากประชาชนที่เชื่อมโยง")),
         ],
         base_form_class=PlanItemAdminForm,
     )

@@ -85,9 +85,15 @@ def test_admin_create_restricted_to_managed_agency(client, agency_a, agency_b, m
     assert ImprovementPlan.objects.filter(agency=agency_a, fiscal_year=2570).exists()
 
 
-def test_admin_item_edit_completes_and_notifies(client, make_plan, make_item, agency_a, manager_a):
+def test_admin_item_edit_completes_and_notifies(
+    client, make_plan, make_item, make_campaign, make_idea, agency_a, manager_a
+):
+    from ideas.models import Notification
+
     plan = make_plan(agency_a)
     item = make_item(plan)
+    idea = make_idea(make_campaign(agency_a), status="accepted")
+    item.ideas.add(idea)
     client.force_login(manager_a)
     response = client.post(
         f"{ITEMS}edit/{item.pk}/",
@@ -115,6 +121,52 @@ def test_admin_item_edit_completes_and_notifies(client, make_plan, make_item, ag
     assert response.status_code == 302, response.content.decode()[:2000]
     item.refresh_from_db()
     assert item.status == "completed" and item.progress == 100
+    # The linked idea follows the item and its author hears of it (from the ideas app).
+    idea.refresh_from_db()
+    assert idea.status == "implemented" and "เปิดใช้ระบบแล้ว" in idea.response_text
+    assert Notification.objects.filter(user=idea.author).exists()
+
+
+def test_admin_item_form_shows_linked_records_read_only(
+    client,
+    make_plan,
+    make_item,
+    make_campaign,
+    make_idea,
+    make_workshop,
+    make_survey,
+    agency_a,
+    agency_b,
+    manager_a,
+    manager_b,
+):
+    plan = make_plan(agency_a)
+    item = make_item(plan)
+    idea = make_idea(make_campaign(agency_a), title="ขอที่จอดรถผู้สูงอายุ")
+    workshop = make_workshop(agency_a, title="เวิร์กช็อปลดเวลารอ")
+    survey = make_survey(agency_a, title="แบบสำรวจหลังรับบริการ")
+    item.ideas.add(idea)
+    item.workshops.add(workshop)
+    item.surveys.add(survey)
+    empty = make_item(plan, title="รายการว่าง")
+    client.force_login(manager_a)
+    html = client.get(f"{ITEMS}edit/{item.pk}/").content.decode()
+    assert "ข้อมูลจากประชาชนที่เชื่อมโยง" in html
+    assert f'href="{idea.get_absolute_url()}"' in html and "ขอที่จอดรถผู้สูงอายุ" in html
+    assert f"/workshops/console/{workshop.code}/" in html and "เวิร์กช็อปลดเวลารอ" in html
+    assert f"/surveys/{survey.pk}/results/" in html and "แบบสำรวจหลังรับบริการ" in html
+    assert f"/plans/staff/plans/{plan.pk}/#item-{item.pk}" in html
+    # Read-only: no form field for the links (they change only through the staff plan page).
+    assert 'name="ideas"' not in html and 'name="workshops"' not in html
+    html = client.get(f"{ITEMS}edit/{empty.pk}/").content.decode()
+    assert "ยังไม่มีข้อเสนอ เวิร์กช็อป หรือแบบสำรวจที่เชื่อมโยงกับรายการนี้" in html
+    html = client.get(f"{ITEMS}add/").content.decode()
+    assert "บันทึกรายการนี้ก่อน" in html
+    # Another agency's manager never reaches the item, so never sees its links.
+    client.force_login(manager_b)
+    response = client.get(f"{ITEMS}edit/{item.pk}/")
+    assert response.status_code in (302, 403, 404)
+    assert "ขอที่จอดรถผู้สูงอายุ" not in response.content.decode()
 
 
 def test_non_manager_cannot_reach_admin_views(client, make_plan, agency_a, make_member):
