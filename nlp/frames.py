@@ -49,6 +49,7 @@ class Lexicon:
     bans: frozenset[str]  # "ห้าม", "ไม่ควร": the next verb is the act asked to stop
     acts: frozenset[str]  # acts a ban may name, whatever their POS tag ("จอด", "วิ่ง")
     agents: frozenset[str]  # people asked for to do something ("มีแม่บ้านมาล้าง")
+    institutions: frozenset[str]  # addressees and speakers ("เทศบาล", "ลูก"): never the object
 
 
 @functools.cache
@@ -66,6 +67,7 @@ def lexicon() -> Lexicon:
     acts = frozenset(data.get("acts", []))
     agents = frozenset(data.get("agents", []))
     not_actions = frozenset(data.get("not_actions", []))
+    institutions = frozenset(data.get("institutions", []))
     return Lexicon(
         verb_class=verb_class,
         cue_class=cue_class,
@@ -80,11 +82,13 @@ def lexicon() -> Lexicon:
         | acts
         | generic
         | agents
-        | not_actions,
+        | not_actions
+        | institutions,
         generic=generic,
         bans=bans,
         acts=acts,
         agents=agents,
+        institutions=institutions,
     )
 
 
@@ -212,6 +216,8 @@ def extract(text: str) -> Frame:
             return True
         if token in lex.fillers or token in lex.requests or token in lex.verb_class:
             return False
+        if token in lex.institutions:
+            return False  # "ขอให้เทศบาลติดตั้ง...", "ลูกเรียน ป.2 ...": the object comes after
         if token in lex.cue_class or token in lex.bans or token.isdigit() or len(token) < 2:
             return False
         if token in lex.synonym_group or token in pipeline.SERVICE_WORDS:

@@ -12,15 +12,21 @@ way there. So the score combines, in a logistic model fitted on our own labelled
   "ทางลาด") are matched in the other;
 - ``object``: is the object of each idea ("ที่จอดรถ" in "เพิ่มที่จอดรถผู้พิการ", found by the rules
   of ``nlp/frames.py``; its specific word when the head is generic: "ชาร์จ" in "จุดชาร์จ") named
-  in the other text (same word, listed synonym, compound, or close word vector)? The lower of
-  the two directions;
+  in the other text (same word, listed synonym, compound, or close word vector)? The mean of
+  the two directions (the lower one punished paraphrases that describe the problem, whose own
+  object is often missed by the rules: "ฝนตกทีไรโรงยิมน้ำหยด" for "ซ่อมหลังคาโรงยิม");
 - ``action``: do both ask for the same kind of action (add / reduce / stop / repair / clean /
   inspect / inform / train / extend; for a ban, the same banned act): 1, different: 0, unknown
   or only a side action of the other: 0.5;
-- ``frame``: object × action — the same thing *and* the same thing to do with it.
+- ``frame``: object × action — the same thing *and* the same thing to do with it;
+- ``specific``: ``key`` in both directions, the higher one: are the most specific words of one
+  of the two texts all matched in the other? The lexical signal that held up best on pairs
+  from agencies the rules were not written for (a hard negative names a specific thing of its
+  own: "พัดลม" vs "หลังคา").
 
 The score is a product of two logistic models: P(same topic) from the first three (sentence
-and word similarity) × P(same idea | same topic) from the last three (the frame). One linear
+and word similarity) × P(same idea | same topic) from the last four (the frame and
+``specific``). One linear
 model over all six had to trade the two jobs off: sentence similarity is what tells apart ideas
 on different topics (ranking a pool of ideas), but among ideas on the *same* topic it points the
 wrong way (a hard negative "ขอให้ติดตั้งเก้าอี้ที่ป้ายรถเมล์" shares more words with "ขอให้ติดตั้ง
@@ -46,19 +52,21 @@ from . import encoder, frames, pipeline
 
 PARAMS_PATH = Path(__file__).resolve().parent / "data" / "similarity.json"
 TOPIC_FEATURES = ("cos", "coverage", "key")
-IDEA_FEATURES = ("object", "action", "frame")
+IDEA_FEATURES = ("object", "action", "frame", "specific")
 FEATURES = TOPIC_FEATURES + IDEA_FEATURES
 MAX_WORDS = 40
 # bumped when what a stored signature holds changes (content words, frame rules): 1 = banned
 # acts, requested action first, generic heads; 2 = agents ("มีแม่บ้านมาล้าง"), "มี" after the
-# request's subject; rows of an older version are recomputed by `manage.py backfill_signatures`
-SIGNATURE_VERSION = 2
+# request's subject; 3 = agencies and the people an idea speaks for are never its object
+# ("ขอให้เทศบาลติดตั้ง..."); rows of an older version are recomputed by
+# `manage.py backfill_signatures`
+SIGNATURE_VERSION = 3
 KEY_WORDS = 3
 
 DEFAULT_PARAMS = {  # the fitted params at the time of writing, used if the data file is unreadable
-    "topic": {"weights": [5.0871, 4.0257, 1.1073], "intercept": -4.1674},
-    "idea": {"weights": [1.5532, 1.0189, 2.0397], "intercept": -2.4776},
-    "threshold": 0.44,
+    "topic": {"weights": [5.8605, 4.6056, 1.1345], "intercept": -4.7184},
+    "idea": {"weights": [1.3603, 0.7731, 1.6745, 2.194], "intercept": -3.2725},
+    "threshold": 0.38,
 }
 
 
@@ -137,9 +145,9 @@ def _found(word: str, others: list[str], vectors: np.ndarray) -> float:
 def object_match(
     a: Signature, b: Signature, wa: np.ndarray | None = None, wb: np.ndarray | None = None
 ) -> float:
-    """Is the object of each idea named in the other? The lower of the two directions (the
-    specific word of A's object among B's words and object, and the reverse); 0.5 when neither
-    has an object."""
+    """Is the object of each idea named in the other? The mean of the two directions (the
+    specific word of A's object among B's words and object, and the reverse; one direction when
+    only one has an object); 0.5 when neither has an object."""
     values = []
     for this, other, vectors in ((a, b, wb), (b, a, wa)):
         if not this.frame.objects:
@@ -151,7 +159,7 @@ def object_match(
         if extra:
             vectors = np.vstack([vectors, word_vectors(extra)])
         values.append(_found(this.frame.head, pool, vectors))
-    return min(values) if values else 0.5
+    return sum(values) / len(values) if values else 0.5
 
 
 def features(
@@ -161,7 +169,7 @@ def features(
     cos = float(np.clip(a.vector @ b.vector, -1.0, 1.0))
     action = frames.action_agreement(a.frame, b.frame)
     if not a.words or not b.words:
-        return [cos, 0.0, 0.0, 0.5, action, 0.5 * action]
+        return [cos, 0.0, 0.0, 0.5, action, 0.5 * action, 0.0]
     wa = word_vectors(a.words) if wa is None else wa
     wb = word_vectors(b.words) if wb is None else wb
     sims = wa @ wb.T
@@ -169,10 +177,11 @@ def features(
     best_a, best_b = sims.max(axis=1), sims.max(axis=0)
     cover_a = float((best_a * ia).sum() / ia.sum())
     cover_b = float((best_b * ib).sum() / ib.sum())
-    best, weights = (best_a, ia) if len(a.words) <= len(b.words) else (best_b, ib)
-    key = float(best[np.argsort(-weights, kind="stable")[:KEY_WORDS]].min())
+    key_a = float(best_a[np.argsort(-ia, kind="stable")[:KEY_WORDS]].min())
+    key_b = float(best_b[np.argsort(-ib, kind="stable")[:KEY_WORDS]].min())
+    key = key_a if len(a.words) <= len(b.words) else key_b
     obj = object_match(a, b, wa, wb)
-    return [cos, max(cover_a, cover_b), key, obj, action, obj * action]
+    return [cos, max(cover_a, cover_b), key, obj, action, obj * action, max(key_a, key_b)]
 
 
 def _logistic(model: dict, values: list[float]) -> float:

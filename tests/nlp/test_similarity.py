@@ -216,15 +216,15 @@ def test_params_of_another_feature_set_fall_back_to_the_defaults(
 
 
 def test_score_is_topic_times_idea():
-    values = [0.9, 0.9, 0.9, 1.0, 1.0, 1.0]
+    values = [0.9, 0.9, 0.9, 1.0, 1.0, 1.0, 1.0]
     p = similarity.params()
     topic = similarity._logistic(p["topic"], values[:3])
     idea = similarity._logistic(p["idea"], values[3:])
     assert similarity.combine(values) == pytest.approx(topic * idea)
     # the same topic but another object and action: not the same idea
-    assert similarity.combine([0.9, 0.9, 0.9, 0.2, 0.0, 0.0]) < similarity.threshold()
+    assert similarity.combine([0.9, 0.9, 0.9, 0.2, 0.0, 0.0, 0.4]) < similarity.threshold()
     # the same frame on an unrelated topic: not the same idea either
-    assert similarity.combine([0.05, 0.1, 0.0, 1.0, 1.0, 1.0]) < similarity.threshold()
+    assert similarity.combine([0.05, 0.1, 0.0, 1.0, 1.0, 1.0, 0.2]) < similarity.threshold()
 
 
 def test_frame_bans_compare_the_banned_act():
@@ -254,6 +254,16 @@ def test_frame_requested_action_first_and_generic_heads():
     # "มีระบบ" is one dictionary word: after a request it is "มี" + "ระบบ"
     booking = frames.extract("อยากให้มีระบบนัดหมายออนไลน์")
     assert booking.actions == ["add"] and booking.head == "นัดหมาย"
+
+
+def test_frame_agencies_and_speakers_are_not_the_object():
+    # the agency an idea is addressed to is not what it asks for
+    sluice = frames.extract("ขอให้เทศบาลซ่อมประตูระบายน้ำ")
+    assert sluice.actions == ["repair"] and sluice.head == "ประตูระบายน้ำ"
+    nurse = frames.extract("ขอให้โรงพยาบาลเพิ่มพยาบาลเวรดึก")
+    assert nurse.head == "พยาบาล"
+    # nor the person a complaint speaks for
+    assert frames.extract("ลูกไปโรงเรียนไม่มีรถรับส่ง").head != "ลูก"
 
 
 def test_frame_agents_and_requests_after_a_subject():
