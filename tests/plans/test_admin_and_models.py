@@ -169,6 +169,31 @@ def test_admin_item_form_shows_linked_records_read_only(
     assert "ขอที่จอดรถผู้สูงอายุ" not in response.content.decode()
 
 
+def test_admin_item_cannot_move_into_another_agencys_plan(
+    client, make_plan, make_item, agency_a, agency_b, manager_a
+):
+    plan_a, plan_b = make_plan(agency_a), make_plan(agency_b)
+    item = make_item(plan_a)
+    client.force_login(manager_a)
+    response = client.get(f"{ITEMS}edit/{item.pk}/")
+    assert list(response.context["form"].fields["plan"].queryset) == [plan_a]
+    data = {
+        "plan": plan_b.pk,
+        "title": item.title,
+        "pmqa_category": 3,
+        "pmqa_item": "3.3",
+        "sort_order": 0,
+        "status": "planned",
+        "progress": 0,
+    }
+    response = client.post(f"{ITEMS}edit/{item.pk}/", data)
+    assert response.status_code == 200  # form error: not a valid choice
+    response = client.post(f"{ITEMS}add/", data | {"title": "แอบเพิ่มในแผนบี"})
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.plan == plan_a and not plan_b.items.exists()
+
+
 def test_non_manager_cannot_reach_admin_views(client, make_plan, agency_a, make_member):
     plan = make_plan(agency_a)
     client.force_login(make_member("moderator", agency_a))

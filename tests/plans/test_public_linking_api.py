@@ -49,6 +49,22 @@ def test_public_index_and_plan_page(client, linked, agency_a):
     assert client.get("/plans/nope/2570/").status_code == 404
 
 
+def test_public_plan_page_links_workshops_and_says_when_no_outcome_yet(
+    client, linked, agency_a, make_workshop, make_item
+):
+    from workshops.models import Workshop
+
+    workshop = make_workshop(agency_a, title="เวิร์กช็อปออกแบบจุดรับยา")
+    draft_workshop = make_workshop(agency_a, title="เวิร์กช็อปที่ยังไม่เปิด", status=Workshop.Status.DRAFT)
+    linked["item"].workshops.add(workshop, draft_workshop)
+    make_item(linked["plan"], title="รายการมีผลลัพธ์", actual_outcome="เปิดใช้ระบบแล้ว")
+    html = client.get(f"/plans/{agency_a.slug}/2570/").content.decode()
+    assert f'href="{workshop.get_absolute_url()}"' in html
+    assert "เวิร์กช็อปที่ยังไม่เปิด" not in html  # drafts are not public
+    assert html.count("หน่วยงานยังไม่ได้รายงานผลลัพธ์ของรายการนี้") == 1
+    assert "เปิดใช้ระบบแล้ว" in html
+
+
 def test_public_plan_page_query_count(client, linked, agency_a, make_item, make_idea):
     for n in range(5):
         item = make_item(linked["plan"], title=f"รายการ {n}")
