@@ -6,7 +6,9 @@ and its ancestors — 8 queries before the page's own work. Here the result of t
 its specific type, the ids of the view restrictions that apply) is kept in the cache under a
 version number that any page, site or view-restriction change bumps, so a cached route costs one
 query (the specific page itself, loaded fresh: a cached route never serves stale content, and a
-page that is no longer live is routed the slow way again, which answers 404).
+page that is no longer live is routed the slow way again, which answers 404). A page class may
+also answer anonymous visitors from a cache of whole responses before it is loaded
+(``cached_response_for``; ``ideas.page_cache``), keyed on the same version.
 
 A page class may name foreign keys its template always reads in ``route_select_related``; a
 cached route loads them in the same query. Only plain routes are cached (a page serving its own sub-paths, e.g. a RoutablePage, is not).
@@ -36,6 +38,15 @@ def _version() -> int:
     return version
 
 
+def current_version(request) -> int:
+    """The route version (bumped by any page, site or view-restriction change): caches of whole
+    pages key on it too. Read once per request."""
+    version = getattr(request, "_cms_route_version", None)
+    if version is None:
+        version = request._cms_route_version = _version()
+    return version
+
+
 def _bump() -> None:
     try:
         try:
@@ -54,7 +65,7 @@ def routes_changed() -> None:
 
 def _key(request, path: str) -> str:
     host = request._get_raw_host().lower()
-    return f"cms:route:{_version()}:{host}:{request.get_port()}:{path}"
+    return f"cms:route:{current_version(request)}:{host}:{request.get_port()}:{path}"
 
 
 def _restriction_ids(page: Page) -> list[int]:
@@ -71,9 +82,8 @@ def _with_cached_restrictions(page: Page, ids: list[int]) -> Page:
     return page
 
 
-def _cached_route(request, path: str):
+def _cached_route(request, path: str, found=None):
     key = _key(request, path)
-    found = cache.get(key)
     if found is not None:
         page_id, content_type_id, restriction_ids = found
         model = ContentType.objects.get_for_id(content_type_id).model_class()
@@ -109,11 +119,28 @@ def connect_signals() -> None:
     post_page_move.connect(changed, weak=False, dispatch_uid="cms-route-move")
 
 
+def _shared_response(request, found):
+    """A page class may keep whole responses for anonymous visitors (``cached_response_for``,
+    e.g. ``ideas.page_cache``): asked before the page is loaded, only for a route with no view
+    restrictions (Wagtail's other before-serve check, the request method, passes for GET)."""
+    page_id, content_type_id, restriction_ids = found
+    if restriction_ids:
+        return None
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    cached_response_for = getattr(model, "cached_response_for", None)
+    return None if cached_response_for is None else cached_response_for(request, page_id)
+
+
 def serve(request, path):
     """``wagtail.views.serve`` with the route looked up in the cache for GET/HEAD requests."""
     if request.method in ("GET", "HEAD") and not hasattr(request, "_wagtail_route_for_request"):
         try:
-            request._wagtail_route_for_request = _cached_route(request, path)
+            found = cache.get(_key(request, path))
+            if found is not None:
+                response = _shared_response(request, found)
+                if response is not None:
+                    return response
+            request._wagtail_route_for_request = _cached_route(request, path, found)
         except Exception:  # e.g. the cache is down: route the usual (uncached) way
             logger.exception("cached page routing failed for %s", path)
             if hasattr(request, "_wagtail_route_for_request"):

@@ -128,11 +128,12 @@ def get(cache_key: str | None):
         return None
 
 
-def put(cache_key: str | None, value) -> None:
+def put(cache_key: str | None, value, *, seconds: int | None = None) -> None:
+    """Store for ``seconds`` (default: the cache's lifetime)."""
     if cache_key is None:
         return
     try:
-        cache.set(cache_key, value, timeout=timeout())
+        cache.set(cache_key, value, timeout=timeout() if seconds is None else seconds)
     except Exception:
         logger.exception("idea listing cache unavailable")
 

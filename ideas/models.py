@@ -88,6 +88,20 @@ class IdeaCampaignPage(Page):
     def has_started(self) -> bool:
         return not (self.opens_at and timezone.now() < self.opens_at)
 
+    @classmethod
+    def cached_response_for(cls, request, page_id: int):
+        """cms.routing: the page as shared with anonymous visitors, before it is loaded."""
+        from . import page_cache
+
+        return page_cache.lookup(request, page_id)
+
+    def serve(self, request, *args, **kwargs):
+        from . import page_cache
+
+        return page_cache.serve(
+            self, request, lambda: super(IdeaCampaignPage, self).serve(request, *args, **kwargs)
+        )
+
     def get_context(self, request, *args, **kwargs):
         from . import views
 
