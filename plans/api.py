@@ -54,7 +54,7 @@ def _agency(slug: str) -> Agency:
 
 
 def _fiscal_year(value: int) -> int:
-    if not 2400 <= value <= 2800:
+    if not evidence.fiscal_year_ok(value):
         raise HttpError(422, "ปีงบประมาณต้องเป็นปีพุทธศักราช เช่น 2570 (fiscal_year must be BE)")
     return value
 

@@ -27,8 +27,14 @@ from portal.thai_dates import (
 from . import pmqa
 from .models import ImprovementPlan, PlanItem
 
+# Fiscal years a pack can be asked for (BE); outside it dates overflow, and no data exists.
+FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2400, 2800
 RESPONSE_TARGET_DAYS = 15  # a citizen should hear back within 15 days (Thai e-service norm)
 RESPONSE_BUCKETS = [(0, 3), (3, 7), (7, 15), (15, 30), (30, None)]
+
+
+def fiscal_year_ok(value: int) -> bool:
+    return FISCAL_YEAR_MIN <= value <= FISCAL_YEAR_MAX
 
 
 def default_target_pct() -> float:

@@ -214,11 +214,14 @@ def _export_step(export, progress: int, step: str) -> None:
 
 def evidence_export_request(*, agency, fiscal_year: int, fmt: str, actor):
     """Queue a PDF/XLSX evidence pack; the page polls its progress. Audited like a download."""
+    from .evidence import fiscal_year_ok
     from .models import EvidenceExport
     from .tasks import evidence_export_run
 
     if fmt not in EvidenceExport.Format.values:
         raise ValidationError("รูปแบบไฟล์ไม่ถูกต้อง (invalid format)")
+    if not fiscal_year_ok(fiscal_year):
+        raise ValidationError("ปีงบประมาณต้องเป็นปีพุทธศักราช เช่น 2570 (fiscal_year must be BE)")
     export = EvidenceExport.objects.create(
         agency=agency, fiscal_year=fiscal_year, format=fmt, requested_by=actor, step="รอคิว"
     )

@@ -112,7 +112,7 @@ def staff_item_progress(request, item_id: int):
         messages.success(request, _("บันทึกความก้าวหน้าแล้ว"))
     else:
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
-        messages.error(request, f"บันทึกไม่สำเร็จ: {errors}")
+        messages.error(request, _("บันทึกไม่สำเร็จ: %(errors)s") % {"errors": errors})
     return redirect(reverse("plans:staff_plan", args=[item.plan_id]) + f"#item-{item.pk}")
 
 
@@ -222,14 +222,25 @@ def unlink_target(request, kind: str, target_id: int, item_id: int):
     return redirect(back)
 
 
-@login_required
-def evidence_page(request, agency_slug: str, fiscal_year: int):
-    """The evidence pack as a page (manager/admin of the agency), with PDF/XLSX/JSON links."""
+def _evidence_agency(request, agency_slug: str, fiscal_year: int):
     agency = selectors.agency_by_slug(agency_slug)
     if not request.user.has_perm("plans.view_evidence", agency):
         raise PermissionDenied("เฉพาะผู้จัดการแผนของหน่วยงานนี้ (managers of this agency only)")
+    if not evidence.fiscal_year_ok(fiscal_year):
+        raise Http404("ปีงบประมาณต้องเป็นปีพุทธศักราช เช่น 2570 (fiscal_year must be BE)")
+    return agency
+
+
+@login_required
+def evidence_page(request, agency_slug: str, fiscal_year: int):
+    """The evidence pack as a page (manager/admin of the agency), with PDF/XLSX/JSON links."""
+    agency = _evidence_agency(request, agency_slug, fiscal_year)
     requested = request.GET.get("fiscal_year", "")
-    if requested.isdigit() and int(requested) != fiscal_year and 2400 <= int(requested) <= 2800:
+    if (
+        requested.isdigit()
+        and int(requested) != fiscal_year
+        and evidence.fiscal_year_ok(int(requested))
+    ):
         return redirect("plans:evidence", agency_slug=agency.slug, fiscal_year=int(requested))
     pack = evidence.evidence_pack(agency=agency, fiscal_year=fiscal_year)
     audit_log(
@@ -262,9 +273,7 @@ def evidence_page(request, agency_slug: str, fiscal_year: int):
 @login_required
 @require_POST
 def evidence_export_start(request, agency_slug: str, fiscal_year: int, fmt: str):
-    agency = selectors.agency_by_slug(agency_slug)
-    if not request.user.has_perm("plans.view_evidence", agency):
-        raise PermissionDenied("เฉพาะผู้จัดการแผนของหน่วยงานนี้ (managers of this agency only)")
+    agency = _evidence_agency(request, agency_slug, fiscal_year)
     if fmt not in EvidenceExport.Format.values:
         raise Http404
     export = services.evidence_export_request(

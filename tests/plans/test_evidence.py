@@ -402,6 +402,22 @@ def test_background_export_with_progress(
     assert client.get(f"/plans/staff/exports/{export.pk}/download/").status_code == 403
 
 
+@pytest.mark.parametrize("year", [0, 70, 99999])
+def test_evidence_page_and_export_with_an_impossible_year_are_404(
+    client, agency_a, manager_a, year
+):
+    from plans.models import EvidenceExport
+
+    client.force_login(manager_a)
+    assert client.get(f"/plans/staff/{agency_a.slug}/{year}/evidence/").status_code == 404
+    url = f"/plans/staff/{agency_a.slug}/{year}/evidence/export/pdf/"
+    assert client.post(url).status_code == 404
+    assert not EvidenceExport.objects.exists()
+    # Choosing an impossible year in the year picker stays on the page.
+    response = client.get(f"/plans/staff/{agency_a.slug}/2570/evidence/?fiscal_year={year}")
+    assert response.status_code == 200
+
+
 def test_evidence_xlsx_dates_are_real_be_dates(client, agency_a, manager_a, year_data):
     item = year_data["item"]
     item.start_date, item.end_date = dt.date(2026, 11, 1), dt.date(2027, 3, 31)
