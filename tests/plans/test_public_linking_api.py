@@ -130,7 +130,7 @@ def test_draft_plan_items_stay_off_the_idea_page_api_and_open_data(client, linke
     assert note.url == f"/plans/{idea.agency.slug}/2570/#item-{linked['item'].pk}"
 
 
-def test_plans_api(client, linked, agency_a, manager_a, token_for):
+def test_plans_api(client, linked, agency_a, manager_a, manager_b, token_for):
     data = client.get(f"/api/v1/agencies/{agency_a.slug}/plans/2570").json()
     assert data["agency"] == agency_a.slug and data["fiscal_year"] == 2570
     [item] = data["items"]
@@ -142,6 +142,7 @@ def test_plans_api(client, linked, agency_a, manager_a, token_for):
     url = f"/api/v1/agencies/{agency_a.slug}/plans/2569"
     assert client.get(url).status_code == 404 and "detail" in client.get(url).json()
     assert client.get(url, headers=token_for(manager_a)).status_code == 200
+    assert client.get(url, headers=token_for(manager_b)).status_code == 404  # other agency
     assert client.get("/api/v1/agencies/nope/plans/2570").status_code == 404
     assert client.get(f"/api/v1/agencies/{agency_a.slug}/plans/70").status_code == 422
 
