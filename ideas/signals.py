@@ -1,7 +1,7 @@
 """Invalidate the shared listing cache (``ideas.cache``) when something it shows changes outside
 the ideas services: a user's shown name or erasure, tag labels, agency names, plan items linked
-to ideas, a campaign page published/unpublished/deleted or any page moved, ideas edited or
-deleted elsewhere (admin, cascades).
+to ideas (and whether their plan is published), a campaign page published/unpublished/deleted
+or any page moved, ideas edited or deleted elsewhere (admin, cascades).
 
 The ideas services bump the cache themselves (votes, comments, status, tags, new ideas).
 """
@@ -39,14 +39,14 @@ def campaign_page_changed(sender, instance, **kwargs):
 
 def connect() -> None:
     from nlp.models import Tag
-    from plans.models import PlanItem
+    from plans.models import ImprovementPlan, PlanItem
     from portal.models import Agency
 
     post_save.connect(user_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="ideas-list-user")
     post_delete.connect(
         everything_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="ideas-list-user-del"
     )
-    for model in (Tag, PlanItem, Agency):
+    for model in (Tag, PlanItem, ImprovementPlan, Agency):
         post_save.connect(everything_changed, sender=model, dispatch_uid=f"ideas-list-{model}")
         post_delete.connect(everything_changed, sender=model, dispatch_uid=f"ideas-list-d-{model}")
     m2m_changed.connect(

@@ -99,6 +99,23 @@ def test_author_name_change_and_erasure_show_at_once(client, campaign, make_idea
     assert _api(client, campaign)["results"][0]["author"] == {"display_name": "ศรีสม ดีรัก"}
 
 
+def test_publishing_a_plan_shows_its_linked_items_at_once(client, campaign, make_idea):
+    from plans.models import ImprovementPlan, PlanItem
+
+    idea = make_idea(campaign)
+    plan = ImprovementPlan.objects.create(
+        agency=campaign.agency, fiscal_year=2570, title="แผนพัฒนา 2570", is_published=False
+    )
+    item = PlanItem.objects.create(
+        plan=plan, title="ระบบนัดหมายออนไลน์", pmqa_category=3, pmqa_item="3.3"
+    )
+    item.ideas.add(idea)
+    assert _row(_api(client, campaign), idea)["plan_items"] == []  # a draft plan: not public
+    plan.is_published = True
+    plan.save()
+    assert [row["id"] for row in _row(_api(client, campaign), idea)["plan_items"]] == [item.pk]
+
+
 def test_signed_in_users_never_get_the_shared_entry(client, campaign, make_idea):
     idea = make_idea(campaign, title="ขอเก้าอี้รอคิวเพิ่ม")
     client.get(campaign.url)  # the anonymous copy is cached
