@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from portal.thai_dates import thai_date, thai_datetime
-from portal.xlsx import be_datetime
+from portal.xlsx import append_row, be_datetime
 from portal.xlsx import header as _header
 
 from .charts import readiness_charts
@@ -41,14 +41,14 @@ def assessment_xlsx(payload: dict, ready: dict) -> bytes:
     book = Workbook(write_only=True)
 
     sheet = book.create_sheet("สรุป")
-    sheet.append(["การประเมินตนเองตามเกณฑ์ PMQA 4.0", payload["agency_name"]])
-    sheet.append(["ปีงบประมาณ", payload["fiscal_year"]])
-    sheet.append(["เกณฑ์", payload["criteria"]["title"]])
-    sheet.append(["สถานะ", payload["status_label"]])
-    sheet.append(["ส่งเมื่อ", be_datetime(sheet, payload["submitted_at"])])
-    sheet.append(["จัดทำเมื่อ", be_datetime(sheet, timezone.now())])
-    sheet.append(["ผู้ร่วมจัดทำ", ", ".join(payload["contributors"])])
-    sheet.append([])
+    append_row(sheet, ["การประเมินตนเองตามเกณฑ์ PMQA 4.0", payload["agency_name"]])
+    append_row(sheet, ["ปีงบประมาณ", payload["fiscal_year"]])
+    append_row(sheet, ["เกณฑ์", payload["criteria"]["title"]])
+    append_row(sheet, ["สถานะ", payload["status_label"]])
+    append_row(sheet, ["ส่งเมื่อ", be_datetime(sheet, payload["submitted_at"])])
+    append_row(sheet, ["จัดทำเมื่อ", be_datetime(sheet, timezone.now())])
+    append_row(sheet, ["ผู้ร่วมจัดทำ", ", ".join(payload["contributors"])])
+    append_row(sheet, [])
     _header(
         sheet,
         [
@@ -63,7 +63,8 @@ def assessment_xlsx(payload: dict, ready: dict) -> bytes:
         ],
     )
     for cat in ready["categories"]:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 cat["number"],
                 cat["name"],
@@ -73,7 +74,7 @@ def assessment_xlsx(payload: dict, ready: dict) -> bytes:
                 cat["at_target"],
                 cat["no_evidence"],
                 cat["no_citizen_input"],
-            ]
+            ],
         )
 
     sheet = book.create_sheet("ประเด็น")
@@ -98,7 +99,8 @@ def assessment_xlsx(payload: dict, ready: dict) -> bytes:
         for item in cat["items"]:
             order += 1
             checks = [q for q in item["checklist"] if q["checked"]]
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     order,
                     cat["number"],
@@ -111,7 +113,7 @@ def assessment_xlsx(payload: dict, ready: dict) -> bytes:
                     f"{len(checks)}/{len(item['checklist'])}",
                     ", ".join(e["evidence_id"] for e in item["evidence"]),
                     ", ".join(item["contributors"]),
-                ]
+                ],
             )
 
     sheet = book.create_sheet("หลักฐาน")
@@ -121,7 +123,8 @@ def assessment_xlsx(payload: dict, ready: dict) -> bytes:
     for cat in payload["categories"]:
         for item in cat["items"]:
             for e in item["evidence"]:
-                sheet.append(
+                append_row(
+                    sheet,
                     [
                         e["evidence_id"],
                         item["code"],
@@ -130,7 +133,7 @@ def assessment_xlsx(payload: dict, ready: dict) -> bytes:
                         e["note"],
                         e["target_id"],
                         e["file_name"] or e["url"],
-                    ]
+                    ],
                 )
 
     sheet = book.create_sheet("จุดแข็งและ OFI")
@@ -139,7 +142,8 @@ def assessment_xlsx(payload: dict, ready: dict) -> bytes:
         for kind, label in (("strengths", "จุดแข็ง"), ("ofis", "โอกาสในการปรับปรุง")):
             for f in cat[kind]:
                 plan = f["plan_item"] or {}
-                sheet.append(
+                append_row(
+                    sheet,
                     [
                         cat["number"],
                         label,
@@ -147,7 +151,7 @@ def assessment_xlsx(payload: dict, ready: dict) -> bytes:
                         f["item"] or "",
                         plan.get("id"),
                         plan.get("fiscal_year"),
-                    ]
+                    ],
                 )
     buffer = io.BytesIO()
     book.save(buffer)

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 
 from portal.thai_dates import thai_datetime
-from portal.xlsx import be_date, be_datetime
+from portal.xlsx import append_row, be_date, be_datetime
 from portal.xlsx import header as _header
 
 from .charts import evidence_charts
@@ -49,13 +49,15 @@ def evidence_xlsx(pack: dict, rows: dict) -> bytes:
     totals = part["totals"]
 
     sheet = book.create_sheet("สรุป")
-    sheet.append(["ชุดหลักฐาน PMQA 4.0", pack["agency"]["name"]])
-    sheet.append(["ปีงบประมาณ", pack["fiscal_year"]])
-    sheet.append(["ช่วงเวลา", pack["period"]["label"]])
-    sheet.append(["วันเริ่มต้น", be_date(sheet, _date(pack["period"]["start"]))])
-    sheet.append(["วันสิ้นสุด", be_date(sheet, _date(pack["period"]["end"]))])
-    sheet.append(["จัดทำเมื่อ", be_datetime(sheet, dt.datetime.fromisoformat(pack["generated_at"]))])
-    sheet.append([])
+    append_row(sheet, ["ชุดหลักฐาน PMQA 4.0", pack["agency"]["name"]])
+    append_row(sheet, ["ปีงบประมาณ", pack["fiscal_year"]])
+    append_row(sheet, ["ช่วงเวลา", pack["period"]["label"]])
+    append_row(sheet, ["วันเริ่มต้น", be_date(sheet, _date(pack["period"]["start"]))])
+    append_row(sheet, ["วันสิ้นสุด", be_date(sheet, _date(pack["period"]["end"]))])
+    append_row(
+        sheet, ["จัดทำเมื่อ", be_datetime(sheet, dt.datetime.fromisoformat(pack["generated_at"]))]
+    )
+    append_row(sheet, [])
     _header(sheet, ["ตัวชี้วัด", "จำนวน", "ที่มา (แผ่นงาน)"])
     for label, key, source in [
         ("ข้อเสนอทั้งหมด", "ideas", "ข้อเสนอ"),
@@ -69,7 +71,7 @@ def evidence_xlsx(pack: dict, rows: dict) -> bytes:
         ("ผู้เข้าร่วมเวิร์กช็อป", "workshop_participants", "ผู้เข้าร่วมเวิร์กช็อป"),
         ("คำตอบแบบสำรวจ", "survey_responses", "คำตอบแบบสำรวจ"),
     ]:
-        sheet.append([label, totals[key], source])
+        append_row(sheet, [label, totals[key], source])
 
     sheet = book.create_sheet("รายเดือน")
     _header(
@@ -77,7 +79,8 @@ def evidence_xlsx(pack: dict, rows: dict) -> bytes:
         ["เดือน", "รหัสเดือน", "ข้อเสนอ", "โหวต", "ความคิดเห็น", "คำตอบแบบสำรวจ", "ผู้เข้าร่วมเวิร์กช็อป"],
     )
     for m in part["by_month"]:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 m["label"],
                 m["month"],
@@ -86,19 +89,19 @@ def evidence_xlsx(pack: dict, rows: dict) -> bytes:
                 m["comments"],
                 m["survey_responses"],
                 m["workshop_participants"],
-            ]
+            ],
         )
 
     sheet = book.create_sheet("สถานะ")
     _header(sheet, ["สถานะ", "รหัสสถานะ", "ข้อเสนอ"])
     for row in part["by_status"]:
-        sheet.append([row["label"], row["status"], row["ideas"]])
+        append_row(sheet, [row["label"], row["status"], row["ideas"]])
 
     sheet = book.create_sheet("แท็ก")
     _header(sheet, ["หมวดหมู่", "รหัสแท็ก", "ข้อเสนอ"])
     for row in part["by_tag"]:
-        sheet.append([row["label"], row["slug"], row["ideas"]])
-    sheet.append(["ไม่มีหมวดหมู่", "", part["untagged_ideas"]])
+        append_row(sheet, [row["label"], row["slug"], row["ideas"]])
+    append_row(sheet, ["ไม่มีหมวดหมู่", "", part["untagged_ideas"]])
 
     times = pack["response_times"]
     sheet = book.create_sheet("ระยะเวลาตอบกลับ")
@@ -114,11 +117,11 @@ def evidence_xlsx(pack: dict, rows: dict) -> bytes:
         (f"ตอบภายใน {times['target_days']} วัน", "within_target"),
         (f"ร้อยละที่ตอบภายใน {times['target_days']} วัน", "within_target_pct"),
     ]:
-        sheet.append([label, times[key]])
-    sheet.append([])
+        append_row(sheet, [label, times[key]])
+    append_row(sheet, [])
     _header(sheet, ["ช่วงเวลา", "ข้อเสนอ"])
     for bucket in times["buckets"]:
-        sheet.append([bucket["label"], bucket["ideas"]])
+        append_row(sheet, [bucket["label"], bucket["ideas"]])
 
     sheet = book.create_sheet("RM3")
     _header(
@@ -135,7 +138,8 @@ def evidence_xlsx(pack: dict, rows: dict) -> bytes:
     )
     for year in pack["satisfaction"]["years"]:
         verdict = {True: "บรรลุ", False: "ไม่บรรลุ", None: "ไม่มีข้อมูล"}[year["meets_target"]]
-        sheet.append(
+        append_row(
+            sheet,
             [
                 year["fiscal_year"],
                 year["responses"],
@@ -144,11 +148,11 @@ def evidence_xlsx(pack: dict, rows: dict) -> bytes:
                 verdict,
                 year["answers"],
                 year["satisfied_answers"],
-            ]
+            ],
         )
-    sheet.append([])
-    sheet.append(
-        ["ร้อยละความพึงพอใจ = คำตอบระดับ 4–5 ÷ คำตอบระดับ 1–5 ทั้งหมด × 100 (แผ่นงาน “คำตอบ RM3”)"]
+    append_row(sheet, [])
+    append_row(
+        sheet, ["ร้อยละความพึงพอใจ = คำตอบระดับ 4–5 ÷ คำตอบระดับ 1–5 ทั้งหมด × 100 (แผ่นงาน “คำตอบ RM3”)"]
     )
 
     sheet = book.create_sheet("แผนและข้อเสนอ")
@@ -170,7 +174,8 @@ def evidence_xlsx(pack: dict, rows: dict) -> bytes:
         ],
     )
     for item in pack["plan_items"]:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 item["id"],
                 item["title"],
@@ -184,14 +189,15 @@ def evidence_xlsx(pack: dict, rows: dict) -> bytes:
                 be_date(sheet, _date(item["start_date"])),
                 be_date(sheet, _date(item["end_date"])),
                 "\n".join(origin_label(o) for o in item.get("origins", [])),
-            ]
+            ],
         )
 
     sheet = book.create_sheet("เวิร์กช็อป")
     _header(sheet, ["รหัส", "ชื่อเวิร์กช็อป", "วันที่จัด", "ผู้เข้าร่วม", "โน้ต", "โหวต", "กลุ่มความคิด"])
     for workshop in pack["workshops"]:
         held_at = workshop["held_at"]
-        sheet.append(
+        append_row(
+            sheet,
             [
                 workshop["id"],
                 workshop["title"],
@@ -200,13 +206,14 @@ def evidence_xlsx(pack: dict, rows: dict) -> bytes:
                 workshop["note_count"],
                 workshop["vote_count"],
                 ", ".join(c["title"] for c in workshop["clusters"]),
-            ]
+            ],
         )
 
     sheet = book.create_sheet("หลักฐาน")
     _header(sheet, ["รหัสหลักฐาน", "หมวด", "ประเด็น", "หลักฐาน", "สรุป", "ที่มา"])
     for row in pack["evidence"]:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row["evidence_id"],
                 row["pmqa_category"],
@@ -214,7 +221,7 @@ def evidence_xlsx(pack: dict, rows: dict) -> bytes:
                 row["title"],
                 row["summary"],
                 row["source"],
-            ]
+            ],
         )
 
     sheet = book.create_sheet("ข้อเสนอ")
@@ -237,7 +244,8 @@ def evidence_xlsx(pack: dict, rows: dict) -> bytes:
         ],
     )
     for row in rows["ideas"]:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row["id"],
                 row["title"],
@@ -252,20 +260,21 @@ def evidence_xlsx(pack: dict, rows: dict) -> bytes:
                 ", ".join(row["tags"]),
                 ", ".join(str(i) for i in row["plan_items"]),
                 thai_datetime(row["created_at"]),
-            ]
+            ],
         )
 
     sheet = book.create_sheet("โหวต")
     _header(sheet, ["รหัสโหวต", "รหัสข้อเสนอ", "ผู้โหวต (นามแฝง)", "วันที่โหวต", "เดือน"])
     for row in rows["votes"]:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row["id"],
                 row["idea_id"],
                 row["person"],
                 be_datetime(sheet, row["created_at"]),
                 row["month"],
-            ]
+            ],
         )
 
     sheet = book.create_sheet("ความคิดเห็น")
@@ -274,27 +283,29 @@ def evidence_xlsx(pack: dict, rows: dict) -> bytes:
         ["รหัสความคิดเห็น", "รหัสข้อเสนอ", "ผู้แสดงความคิดเห็น (นามแฝง)", "วันที่", "เดือน"],
     )
     for row in rows["comments"]:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row["id"],
                 row["idea_id"],
                 row["person"],
                 be_datetime(sheet, row["created_at"]),
                 row["month"],
-            ]
+            ],
         )
 
     sheet = book.create_sheet("คำตอบแบบสำรวจ")
     _header(sheet, ["รหัสคำตอบ", "รหัสแบบสำรวจ", "แบบสำรวจ", "วันที่ส่ง", "เดือน"])
     for row in rows["survey_responses"]:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row["id"],
                 row["survey_id"],
                 row["survey"],
                 be_datetime(sheet, row["submitted_at"]),
                 row["month"],
-            ]
+            ],
         )
 
     sheet = book.create_sheet("คำตอบ RM3")
@@ -312,7 +323,8 @@ def evidence_xlsx(pack: dict, rows: dict) -> bytes:
         ],
     )
     for row in rows["satisfaction_answers"]:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row["id"],
                 row["response_id"],
@@ -322,20 +334,21 @@ def evidence_xlsx(pack: dict, rows: dict) -> bytes:
                 be_datetime(sheet, row["submitted_at"]),
                 row["score"],
                 1 if row["satisfied"] else 0,
-            ]
+            ],
         )
 
     sheet = book.create_sheet("ผู้เข้าร่วมเวิร์กช็อป")
     _header(sheet, ["รหัสผู้เข้าร่วม", "รหัสเวิร์กช็อป", "บัญชี (นามแฝง)", "วันที่จัด", "เดือน"])
     for row in rows["workshop_participants"]:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row["id"],
                 row["workshop_id"],
                 row["person"],
                 be_datetime(sheet, row["held_at"]),
                 row["month"],
-            ]
+            ],
         )
     buffer = io.BytesIO()
     book.save(buffer)

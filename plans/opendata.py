@@ -13,6 +13,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from portal.models import Agency
+from portal.xlsx import csv_text
 
 LICENSE_ID = "Open Data Common"
 FIELDS = [
@@ -119,14 +120,12 @@ def ideas_csv(agency: Agency | None = None) -> str:
     writer = csv.DictWriter(buffer, fieldnames=FIELDS)
     writer.writeheader()
     for record in idea_records(agency):
-        writer.writerow(
-            record
-            | {
-                "tags": "|".join(record["tags"]),
-                "plan_item_ids": "|".join(str(i) for i in record["plan_item_ids"]),
-                "first_response_date": record["first_response_date"] or "",
-            }
-        )
+        row = record | {
+            "tags": "|".join(record["tags"]),
+            "plan_item_ids": "|".join(str(i) for i in record["plan_item_ids"]),
+            "first_response_date": record["first_response_date"] or "",
+        }
+        writer.writerow({key: csv_text(value) for key, value in row.items()})
     return buffer.getvalue()
 
 

@@ -7,6 +7,12 @@ digits 01 (Western), calendar 07 (Thai Buddhist), locale 041E (Thai). A cell hol
 25 Nov 2026 then shows `25 พ.ย. 2569`. The legacy hexadecimal code is used rather than
 Excel 365's `[$-th-TH,107]` because older Excel versions and LibreOffice understand only it.
 Excel has no time zones: datetimes are converted to Bangkok time and written naive.
+
+Exports carry citizens' text (idea titles, survey answers, workshop notes). Text is never a
+formula: `append_row` keeps a value starting with "=" a text cell (openpyxl would store it as a
+formula that Excel runs when staff open the file), and `csv_text` puts an apostrophe before
+text that spreadsheet programs would read as a formula (=, +, -, @, tab, carriage return;
+OWASP's advice for CSV injection).
 """
 
 import datetime as dt
@@ -31,6 +37,30 @@ def header(sheet, titles) -> None:
         cell.font = _BOLD
         row.append(cell)
     sheet.append(row)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(sheet, value):
+    """`value` for a cell; text that openpyxl would take for a formula becomes a text cell."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def append_row(sheet, values) -> None:
+    """`sheet.append(values)` where no text becomes a formula."""
+    sheet.append([text_cell(sheet, value) for value in values])
+
+
+def csv_text(value):
+    """A CSV field that spreadsheet programs show as the text it is (numbers pass unchanged)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def excel_datetime(value: dt.datetime) -> dt.datetime:

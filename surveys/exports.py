@@ -137,7 +137,7 @@ def _csv_value(value):
         return ""
     if isinstance(value, dt.date):
         return thai_date(value)
-    return value
+    return xlsx.csv_text(value)
 
 
 def _xlsx_value(sheet, value):
@@ -169,7 +169,7 @@ def _xlsx_bytes(tables: list[tuple[str, list[str], list[list]]], survey) -> byte
         sheet = workbook.create_sheet(title[:31])
         xlsx.header(sheet, header)
         for row in rows:
-            sheet.append([_xlsx_value(sheet, v) for v in row])
+            xlsx.append_row(sheet, [_xlsx_value(sheet, v) for v in row])
         xlsx.fit_columns(sheet)
         sheet.freeze_panes = "A2"
     workbook.properties.title = survey.title

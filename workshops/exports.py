@@ -4,7 +4,7 @@ from io import BytesIO
 
 from openpyxl import Workbook
 
-from portal.xlsx import header
+from portal.xlsx import append_row, header
 
 
 def export_xlsx(data: dict) -> bytes:
@@ -12,7 +12,7 @@ def export_xlsx(data: dict) -> bytes:
     info = workbook.active
     info.title = "เวิร์กช็อป"
     for key, value in data["workshop"].items():
-        info.append([key, ", ".join(value) if isinstance(value, list) else value])
+        append_row(info, [key, ", ".join(value) if isinstance(value, list) else value])
     sheets = [
         (
             "โน้ต",
@@ -27,7 +27,7 @@ def export_xlsx(data: dict) -> bytes:
         sheet = workbook.create_sheet(title)
         header(sheet, columns)
         for row in rows:
-            sheet.append([row.get(c) for c in columns])
+            append_row(sheet, [row.get(c) for c in columns])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
