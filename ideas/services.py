@@ -359,6 +359,10 @@ def comment_delete(*, comment: Comment, actor) -> None:
     if not actor.has_perm("ideas.delete_comment", comment):
         raise IdeaForbidden("ลบได้เฉพาะความคิดเห็นของตนภายใน 15 นาที (delete window passed)")
     _comment_takedown(comment, field="is_removed")
+    if comment.author_id != actor.pk:  # a moderator taking someone's comment down
+        audit_log(
+            actor=actor, action="idea.comment_remove", target=comment, agency=comment.idea.agency
+        )
 
 
 @transaction.atomic

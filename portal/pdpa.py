@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import ApiToken, AuditLogEntry, ConsentRecord
+from .models import Agency, ApiToken, AuditLogEntry, ConsentRecord
 from .services import audit_log
 
 PERSONAL_DATA_MODULES = ["ideas.pdpa", "workshops.pdpa", "surveys.pdpa"]
@@ -95,6 +95,8 @@ def account_erase(*, user) -> None:
     for _app_label, module in _app_modules():
         module.erase(user)
     user_id = user.pk
+    # Agencies the person worked for see the erasure of a member in their audit log.
+    member_of = list(Agency.objects.filter(memberships__user=user).distinct())
     user.emailaddress_set.all().delete()
     user.socialaccount_set.all().delete()
     ApiToken.objects.filter(user=user).delete()
@@ -113,6 +115,10 @@ def account_erase(*, user) -> None:
     user.set_unusable_password()
     user.save()
     audit_log(actor=None, action="account.erase", target=f"portal.user:{user_id}")
+    for agency in member_of:
+        audit_log(
+            actor=None, action="account.erase", target=f"portal.user:{user_id}", agency=agency
+        )
 
 
 @transaction.atomic

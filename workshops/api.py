@@ -10,6 +10,7 @@ from pydantic import Field
 
 from portal.api_auth import api_user, require_user
 from portal.models import Agency
+from portal.services import audit_log
 
 from . import selectors, services
 from .exports import export_xlsx
@@ -116,10 +117,17 @@ def workshop_detail(request, code: str):
     return selectors.workshop_state(workshop, participant, facilitator=facilitator)
 
 
+def _audit_export(user, workshop, fmt: str) -> None:
+    audit_log(
+        actor=user, action="workshop.export", target=workshop, agency=workshop.agency, format=fmt
+    )
+
+
 @router.get("/workshops/{code}/export.json", response=dict)
 def workshop_export_json(request, code: str):
-    workshop, _, _ = _workshop_or_404(request, code, facilitator_only=True)
+    workshop, user, _ = _workshop_or_404(request, code, facilitator_only=True)
     data = selectors.workshop_export(workshop)
+    _audit_export(user, workshop, "json")
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json"
     )
@@ -129,7 +137,8 @@ def workshop_export_json(request, code: str):
 
 @router.get("/workshops/{code}/export.xlsx")
 def workshop_export_xlsx(request, code: str):
-    workshop, _, _ = _workshop_or_404(request, code, facilitator_only=True)
+    workshop, user, _ = _workshop_or_404(request, code, facilitator_only=True)
+    _audit_export(user, workshop, "xlsx")
     response = HttpResponse(
         export_xlsx(selectors.workshop_export(workshop)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

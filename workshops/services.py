@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from portal.models import Role
+from portal.services import audit_log
 
 from . import fanout
 from .models import DEFAULT_PHASES, Cluster, DotVote, Event, Note, Participant, Workshop
@@ -554,6 +555,7 @@ def workshop_set_status(*, workshop: Workshop, user, status: str) -> Workshop:
     if status not in Workshop.Status.values:
         raise ValueError("สถานะไม่ถูกต้อง (invalid status)")
     ws = _lock_and_allocate(workshop.pk)
+    previous = ws.status
     ws.status = status
     now = timezone.now()
     if status == Workshop.Status.LIVE and ws.opened_at is None:
@@ -565,4 +567,12 @@ def workshop_set_status(*, workshop: Workshop, user, status: str) -> Workshop:
     participant = Participant.objects.filter(workshop=ws, user=user).first()
     actor = Actor(participant=participant, user=user, facilitator=True)
     _append_event(ws, "status", actor, {"status": status}, "")
+    audit_log(
+        actor=user,
+        action="workshop.status",
+        target=ws,
+        agency=ws.agency,
+        from_status=previous,
+        to_status=status,
+    )
     return ws
