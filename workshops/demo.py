@@ -1,4 +1,5 @@
-"""Demo workshops: a finished one with a full board, and an open one to try. Idempotent.
+"""Demo workshops: a finished one with a full board and an open one to try (hospital), and a
+finished one for the city (its plan links to it). Idempotent.
 
 Everything goes through the real services, so the demo boards have a gapless event log too.
 """
@@ -33,6 +34,21 @@ FINISHED_BOARD = {
 }
 UNCLUSTERED = [("citizen2", "ที่นั่งรอไม่พอ บางคนต้องยืนนาน", 0)]
 
+# The city's finished workshop (its plan item on street lights links to it).
+CITY_TITLE = "ซอยปลอดภัย เดินสบาย"
+CITY_BOARD = {
+    "ไฟส่องสว่าง": [
+        ("citizen", "ติดไฟเพิ่มในซอยเปลี่ยวที่เด็กนักเรียนเดินกลับบ้าน", 4),
+        ("anon1", "แจ้งไฟดับผ่าน LINE แล้วให้บอกสถานะการซ่อมด้วย", 4),
+        ("citizen2", "ใช้ไฟพลังงานแสงอาทิตย์ในซอยที่ไม่มีเสาไฟ", 2),
+    ],
+    "ทางเท้า": [
+        ("citizen3", "ทำทางลาดที่ทางเท้าทุกแยกสำหรับรถเข็น", 3),
+        ("anon2", "จัดระเบียบแผงค้าไม่ให้ขวางทางเท้าหน้าตลาด", 2),
+    ],
+}
+CITY_UNCLUSTERED = [("anon2", "ปลูกต้นไม้ให้ร่มเงาริมทางเดิน", 0)]
+
 
 def _actor(participants, key, facilitator=False):
     return Actor(
@@ -41,16 +57,27 @@ def _actor(participants, key, facilitator=False):
 
 
 @transaction.atomic
-def _finished_workshop(ctx) -> Workshop:
-    agency = ctx.agencies["sisuk-hospital"]
-    facilitator = ctx.users["facilitator"]
+def _finished_workshop(
+    ctx,
+    *,
+    agency_slug="sisuk-hospital",
+    facilitator_key="facilitator",
+    title=FINISHED_TITLE,
+    challenge="เราจะลดเวลารอคอยที่แผนกผู้ป่วยนอกให้เหลือไม่เกิน 1 ชั่วโมงได้อย่างไร",
+    board=FINISHED_BOARD,
+    unclustered=UNCLUSTERED,
+    guests=("ป้าสมใจ", "นักศึกษาพยาบาล"),
+    days_ago=14,
+) -> Workshop:
+    agency = ctx.agencies[agency_slug]
+    facilitator = ctx.users[facilitator_key]
     workshop = workshop_create(
         agency=agency,
         created_by=facilitator,
-        title=FINISHED_TITLE,
-        challenge="เราจะลดเวลารอคอยที่แผนกผู้ป่วยนอกให้เหลือไม่เกิน 1 ชั่วโมงได้อย่างไร",
+        title=title,
+        challenge=challenge,
         dot_votes_per_person=5,
-        scheduled_at=timezone.now() - timedelta(days=14),
+        scheduled_at=timezone.now() - timedelta(days=days_ago),
         status=Workshop.Status.LIVE,
     )
     people = {
@@ -58,13 +85,13 @@ def _finished_workshop(ctx) -> Workshop:
         "citizen": participant_join(workshop=workshop, user=ctx.users["citizen"]),
         "citizen2": participant_join(workshop=workshop, user=ctx.users["citizen2"]),
         "citizen3": participant_join(workshop=workshop, user=ctx.users["citizen3"]),
-        "anon1": participant_join(workshop=workshop, display_name="ป้าสมใจ"),
-        "anon2": participant_join(workshop=workshop, display_name="นักศึกษาพยาบาล"),
+        "anon1": participant_join(workshop=workshop, display_name=guests[0]),
+        "anon2": participant_join(workshop=workshop, display_name=guests[1]),
     }
     fac = _actor(people, "facilitator", facilitator=True)
     workshop_op(workshop_id=workshop.pk, actor=fac, op="phase.set", payload={"phase": 2})
     notes = []
-    for cluster_title, items in FINISHED_BOARD.items():
+    for cluster_title, items in board.items():
         event = workshop_op(
             workshop_id=workshop.pk,
             actor=fac,
@@ -86,7 +113,7 @@ def _finished_workshop(ctx) -> Workshop:
                 payload={"note_id": added.data["id"], "cluster_id": cluster_id},
             )
             notes.append((added.data["id"], dots))
-    for key, text, dots in UNCLUSTERED:
+    for key, text, dots in unclustered:
         added = workshop_op(
             workshop_id=workshop.pk,
             actor=_actor(people, key),
@@ -182,7 +209,25 @@ def seed(ctx) -> None:
     if open_workshop is None:
         open_workshop = _open_workshop(ctx)
     _announce(ctx, open_workshop)
+    city = ctx.agencies.get("muangmai-city")
+    city_workshop = None
+    if city is not None and "city_manager" in ctx.users:
+        city_workshop = Workshop.objects.filter(agency=city, title=CITY_TITLE).first()
+        if city_workshop is None:
+            city_workshop = _finished_workshop(
+                ctx,
+                agency_slug="muangmai-city",
+                facilitator_key="city_manager",
+                title=CITY_TITLE,
+                challenge="เราจะทำให้ซอยในเขตเทศบาลปลอดภัยและเดินได้สำหรับทุกคนได้อย่างไร",
+                board=CITY_BOARD,
+                unclustered=CITY_UNCLUSTERED,
+                guests=("ลุงประยูร", "ครูโรงเรียนเทศบาล"),
+                days_ago=21,
+            )
     ctx.log.append(
         f"เวิร์กช็อป: “{finished.title}” (จบแล้ว, รหัส {finished.code}) · "
-        f"“{open_workshop.title}” (เปิดอยู่, รหัส {open_workshop.code}) → /workshops/"
+        f"“{open_workshop.title}” (เปิดอยู่, รหัส {open_workshop.code})"
+        + (f" · “{city_workshop.title}” (จบแล้ว, รหัส {city_workshop.code})" if city_workshop else "")
+        + " → /workshops/"
     )
