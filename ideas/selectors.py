@@ -3,6 +3,7 @@
 from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from .models import (
     Comment,
@@ -182,11 +183,22 @@ def plan_items_map(idea_ids: list[int]) -> dict[int, list[dict]]:
     return plan_items_for_ideas(list(idea_ids)) or {}
 
 
-def idea_payload(idea: Idea, *, request=None, plan_items=None) -> dict:
-    """The SPEC idea object."""
-    url = idea.get_absolute_url()
+_PK_PLACEHOLDER = 987654321
+
+
+def idea_url_maker(request=None):
+    """pk -> the idea's detail URL (absolute with ``request``), reversed once for a whole page
+    of ideas instead of once per idea."""
+    pattern = reverse("ideas:detail", args=[_PK_PLACEHOLDER])
     if request is not None:
-        url = request.build_absolute_uri(url)
+        pattern = request.build_absolute_uri(pattern)
+    before, _, after = pattern.partition(str(_PK_PLACEHOLDER))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def idea_payload(idea: Idea, *, request=None, plan_items=None, url_for=None) -> dict:
+    """The SPEC idea object."""
+    url = (url_for or idea_url_maker(request))(idea.pk)
     tags = getattr(idea, "tag_list", None)
     if tags is None:
         tags = list(idea.idea_tags.select_related("tag"))
@@ -216,7 +228,11 @@ def idea_payload(idea: Idea, *, request=None, plan_items=None) -> dict:
 def idea_payloads(ideas, *, request=None) -> list[dict]:
     ideas = list(ideas)
     plan_items = plan_items_map([idea.pk for idea in ideas]) if ideas else {}
-    return [idea_payload(idea, request=request, plan_items=plan_items) for idea in ideas]
+    url_for = idea_url_maker(request)
+    return [
+        idea_payload(idea, request=request, plan_items=plan_items, url_for=url_for)
+        for idea in ideas
+    ]
 
 
 def campaign_list(*, agency: str | None = None):

@@ -43,7 +43,6 @@ def _page_number(request) -> int:
         return 1
 
 
-_PK_PLACEHOLDER = 987654321
 EXCERPT_CHARS = 220
 
 
@@ -56,15 +55,14 @@ def idea_cards(ideas) -> list[dict]:
     rest of the page together.
     """
     status_labels = {value: str(label) for value, label in IdeaStatus.choices}
-    url_pattern = reverse("ideas:detail", args=[_PK_PLACEHOLDER])
-    placeholder = str(_PK_PLACEHOLDER)
+    url_for = selectors.idea_url_maker()
     cards = []
     for idea in ideas:
         comments = idea.comment_count
         cards.append(
             {
                 "id": idea.pk,
-                "url": url_pattern.replace(placeholder, str(idea.pk)),
+                "url": url_for(idea.pk),
                 "title": idea.title,
                 "author": idea.author_name,
                 "date": thai_date(idea.created_at),
