@@ -197,6 +197,18 @@ def test_plan_items_evidence_ids_and_you_said_we_did(agency_a, year_data):
     assert workshop["participant_count"] == 3
 
 
+def test_hidden_linked_idea_keeps_its_text_out_of_the_pack(client, agency_a, manager_a, year_data):
+    hidden = year_data["ideas"][3]
+    year_data["item"].ideas.add(hidden)
+    pack = evidence.evidence_pack(agency=agency_a, fiscal_year=2570)
+    titles = {i["id"]: i["title"] for i in pack["plan_items"][0]["ideas"]}
+    assert titles[hidden.pk] == evidence.HIDDEN_IDEA_TITLE
+    assert "ข้อความที่ถูกซ่อน" not in str(pack)
+    client.force_login(manager_a)
+    html = client.get(f"/plans/staff/{agency_a.slug}/2570/evidence/").content.decode()
+    assert "ข้อความที่ถูกซ่อน" not in html
+
+
 def test_other_agency_sees_none_of_it(agency_b, year_data):
     totals = evidence.evidence_pack(agency=agency_b, fiscal_year=2570)["participation"]["totals"]
     assert totals["ideas"] == 1 and totals["votes"] == 0 and totals["survey_responses"] == 0
