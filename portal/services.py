@@ -37,6 +37,26 @@ def user_ensure(
     return user
 
 
+def django_site_ensure(*, using: str = "default"):
+    """Django's `Site` (what allauth's e-mails call the portal) named ร่วมคิด at SITE_URL's host.
+
+    Django creates it as "example.com"; a name or domain someone set in the admin is kept.
+    """
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from django.contrib.sites.models import Site
+
+    domain = urlsplit(settings.SITE_URL).netloc or "localhost"
+    site, created = Site.objects.using(using).get_or_create(
+        pk=settings.SITE_ID, defaults={"domain": domain, "name": settings.WAGTAIL_SITE_NAME}
+    )
+    if not created and site.domain == "example.com":
+        site.domain, site.name = domain, settings.WAGTAIL_SITE_NAME
+        site.save(using=using)
+    return site
+
+
 def membership_ensure(*, user, agency: Agency, role: str) -> Membership:
     membership, _ = Membership.objects.get_or_create(user=user, agency=agency, role=role)
     return membership
