@@ -23,6 +23,30 @@ ORDERINGS = {
 }
 DEFAULT_ORDERING = "-votes"
 PUBLIC_STATUSES = [s for s in IdeaStatus.values if s != IdeaStatus.HIDDEN]
+# What a listing card and the API idea object read (``idea_payload``, ``views.idea_cards``,
+# ``Idea.author_name`` -> ``User.public_name``); a lean listing loads nothing else.
+LEAN_FIELDS = (
+    "id",
+    "campaign_id",
+    "title",
+    "body",
+    "status",
+    "duplicate_of_id",
+    "origin",
+    "keywords",
+    "vote_count",
+    "comment_count",
+    "created_at",
+    "response_text",
+    "responded_at",
+    "author_id",
+    "author__display_name",
+    "author__first_name",
+    "author__last_name",
+    "author__email",
+    "author__username",
+    "author__is_erased",
+)
 
 
 def _tag_prefetch() -> Prefetch:
@@ -89,11 +113,11 @@ def idea_list(
 
     `campaign`/`agency` take an instance, id (or agency slug). Hidden ideas are left out
     unless `include_hidden`. `viewer` adds `viewer_voted`. `lean` loads only what a listing
-    card and the API idea object show (author; no campaign/agency/duplicate rows, no search
-    tokens) and leaves the tags to `attach_tags` on the page actually shown.
+    card and the API idea object show (``LEAN_FIELDS``; no campaign/agency/duplicate rows) and
+    leaves the tags to `attach_tags` on the page actually shown.
     """
     if lean:
-        qs = Idea.objects.select_related("author").defer("search_text")
+        qs = Idea.objects.select_related("author").only(*LEAN_FIELDS)
     else:
         qs = Idea.objects.select_related("author", "campaign", "agency", "duplicate_of")
     # NUL cannot be sent to PostgreSQL in a string literal; it never occurs in stored values.
