@@ -104,6 +104,38 @@ def _validate_title_body(title: str, body: str) -> tuple[str, str]:
     return title, body
 
 
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+IMAGE_MAX_PIXELS = 40_000_000  # a 40-megapixel photo; larger is refused (decompression bombs)
+
+
+def _reencoded_image(image):
+    """The photo re-encoded without its metadata: EXIF (GPS position, camera, time), XMP and
+    text chunks are personal data the public page must not carry. The EXIF orientation is
+    applied first, and the original file name (often a name or a date) is replaced."""
+    import io
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageOps
+
+    image.seek(0)
+    try:
+        with Image.open(image) as source:
+            kind = source.format
+            if kind not in IMAGE_FORMATS or source.width * source.height > IMAGE_MAX_PIXELS:
+                raise ValueError(kind)
+            picture = ImageOps.exif_transpose(source)
+            picture.load()
+    except Exception as exc:
+        raise IdeaValidationError("ไฟล์รูปภาพเสียหรือไม่ใช่รูปภาพ (invalid image)", field="image") from exc
+    if kind == "JPEG" and picture.mode not in ("RGB", "L"):
+        picture = picture.convert("RGB")
+    buffer = io.BytesIO()
+    options = {"JPEG": {"quality": 88, "optimize": True}, "WEBP": {"quality": 88}, "PNG": {}}
+    picture.save(buffer, kind, **options[kind])
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{IMAGE_FORMATS[kind]}")
+
+
 def _validate_image(image) -> None:
     import os
 
@@ -188,7 +220,7 @@ def idea_create(
         search_text=_quick_search_text(title, body),
     )
     if image:
-        idea.image = image
+        idea.image = _reencoded_image(image)
     idea.save()
     listing_cache.campaign_changed(idea.campaign_id)
     consent_record(user=author, purpose="idea_submission", subject=f"ideas.idea:{idea.pk}")

@@ -132,6 +132,43 @@ def test_valid_image_is_stored(campaign):
     assert idea.image.name.startswith("ideas/")
 
 
+def test_stored_image_has_no_metadata_and_no_original_name(campaign):
+    """PDPA: a phone photo's EXIF (GPS position, camera, time) and its file name are not
+    published; the EXIF orientation is applied before the metadata goes."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to display
+    exif[0x8825] = {1: "N", 2: (13.0, 45.0, 0.0), 3: "E", 4: (100.0, 30.0, 0.0)}  # GPS
+    exif[0x010F] = "PhoneMaker"
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "red").save(buffer, "JPEG", exif=exif)
+    upload = SimpleUploadedFile(
+        "somchai-home-2569.jpg", buffer.getvalue(), content_type="image/jpeg"
+    )
+    idea = _create(campaign, image=upload)
+    assert "somchai" not in idea.image.name and idea.image.name.endswith(".jpg")
+    with Image.open(idea.image.open("rb")) as stored:
+        assert stored.format == "JPEG"
+        assert stored.size == (20, 40)  # turned upright
+        assert not stored.getexif()
+        assert "exif" not in stored.info
+
+    png = io.BytesIO()
+    from PIL import PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Author", "สมชาย ใจดี")
+    Image.new("RGBA", (8, 8), (0, 0, 255, 128)).save(png, "PNG", pnginfo=text)
+    idea = _create(campaign, image=SimpleUploadedFile("a.png", png.getvalue(), "image/png"))
+    with Image.open(idea.image.open("rb")) as stored:
+        assert stored.format == "PNG" and stored.mode == "RGBA"
+        assert "Author" not in stored.info
+
+
 def test_author_edits_only_while_submitted(campaign, make_member):
     author = UserFactory()
     idea = _create(campaign, author=author)
