@@ -154,8 +154,10 @@ def _merge(tokens: list[str], known) -> list[str]:
 STRONG_REQUESTS = frozenset(
     {"ขอ", "ขอให้", "ขอเสนอ", "ขอเสนอให้", "ควร", "ควรจะ", "น่าจะ", "อยาก", "อยากให้", "อยากจะ"}
     | {"ช่วย", "รบกวน", "กรุณา", "โปรด", "ได้โปรด", "เสนอ", "เสนอให้", "ขอความอนุเคราะห์"}
+    | {"ขอความกรุณา", "ขอความร่วมมือ", "พิจารณา"}  # the formal register
 )
 ACT_WINDOW = 3  # tokens after a ban in which its act is looked for
+BENEFICIARY_MARKERS = frozenset({"สำหรับ", "แก่", "ให้แก่"})
 
 
 def _split_have(tokens: list[str], requests) -> list[str]:
@@ -244,6 +246,14 @@ def extract(text: str) -> Frame:
                     phrase.append(tokens[k])
                     modifiers += 1
                     k += 1
+                # whom it is for names the idea too ("ห้องน้ำสำหรับผู้พิการ" is not
+                # "ห้องน้ำสำหรับเด็กเล็ก"): the nouns after "สำหรับ" are modifiers as well
+                if k + 1 < len(tokens) and tokens[k] in BENEFICIARY_MARKERS:
+                    k += 1
+                    while k < len(tokens) and modifiers < MAX_MODIFIERS + 1 and is_noun(k):
+                        phrase.append(tokens[k])
+                        modifiers += 1
+                        k += 1
                 return phrase
             if tokens[j] in lex.verb_class and j > start:
                 break  # another action: its own object, not ours

@@ -52,7 +52,7 @@ from . import encoder, frames, pipeline
 
 PARAMS_PATH = Path(__file__).resolve().parent / "data" / "similarity.json"
 TOPIC_FEATURES = ("cos", "coverage", "key")
-IDEA_FEATURES = ("object", "action", "frame", "specific")
+IDEA_FEATURES = ("object", "action", "frame", "specific", "detail")
 FEATURES = TOPIC_FEATURES + IDEA_FEATURES
 MAX_WORDS = 40
 # bumped when what a stored signature holds changes (content words, frame rules): 1 = banned
@@ -64,9 +64,9 @@ SIGNATURE_VERSION = 3
 KEY_WORDS = 3
 
 DEFAULT_PARAMS = {  # the fitted params at the time of writing, used if the data file is unreadable
-    "topic": {"weights": [5.8605, 4.6056, 1.1345], "intercept": -4.7184},
-    "idea": {"weights": [1.3603, 0.7731, 1.6745, 2.194], "intercept": -3.2725},
-    "threshold": 0.38,
+    "topic": {"weights": [6.3464, 5.131, 1.1293], "intercept": -5.1258},
+    "idea": {"weights": [1.4657, 0.3423, 1.6441, 1.7108, 0.8242], "intercept": -3.4235},
+    "threshold": 0.44,
 }
 
 
@@ -142,6 +142,18 @@ def _found(word: str, others: list[str], vectors: np.ndarray) -> float:
     return float(max(0.0, float((vectors @ vector).max())))
 
 
+def _pool(other: Signature, vectors: np.ndarray | None) -> tuple[list[str], np.ndarray]:
+    """The other text's words and object words (the object may be a merged compound), with
+    their vectors."""
+    extra = [w for w in other.frame.objects if w not in other.words]
+    pool = list(other.words) + extra
+    if vectors is None:
+        vectors = word_vectors(other.words)
+    if extra:
+        vectors = np.vstack([vectors, word_vectors(extra)])
+    return pool, vectors
+
+
 def object_match(
     a: Signature, b: Signature, wa: np.ndarray | None = None, wb: np.ndarray | None = None
 ) -> float:
@@ -152,24 +164,39 @@ def object_match(
     for this, other, vectors in ((a, b, wb), (b, a, wa)):
         if not this.frame.objects:
             continue
-        extra = [w for w in other.frame.objects if w not in other.words]
-        pool = list(other.words) + extra
-        if vectors is None:
-            vectors = word_vectors(other.words)
-        if extra:
-            vectors = np.vstack([vectors, word_vectors(extra)])
-        values.append(_found(this.frame.head, pool, vectors))
+        pool, pool_vectors = _pool(other, vectors)
+        values.append(_found(this.frame.head, pool, pool_vectors))
     return sum(values) / len(values) if values else 0.5
+
+
+def detail_match(
+    a: Signature, b: Signature, wa: np.ndarray | None = None, wb: np.ndarray | None = None
+) -> float:
+    """Are the details of each idea's object (its modifiers and whom it is for: "ผู้พิการ" in
+    "ห้องน้ำสำหรับผู้พิการ", "แนะแนว" in "ครูแนะแนว") named in the other text? The least
+    matched detail of each object, the lower of the two texts; 1.0 when neither object has a
+    detail."""
+    generic = frames.lexicon().generic
+    values = []
+    for this, other, vectors in ((a, b, wb), (b, a, wa)):
+        head = this.frame.head
+        details = [w for w in this.frame.objects if w != head and w not in generic]
+        if not details:
+            continue
+        pool, pool_vectors = _pool(other, vectors)
+        values.append(min(_found(w, pool, pool_vectors) for w in details))
+    return min(values) if values else 1.0
 
 
 def features(
     a: Signature, b: Signature, wa: np.ndarray | None = None, wb: np.ndarray | None = None
 ) -> list[float]:
-    """[cos, coverage, key, object, action, frame] of two signatures (see the module docstring)."""
+    """[cos, coverage, key, object, action, frame, specific, detail] of two signatures (see the
+    module docstring)."""
     cos = float(np.clip(a.vector @ b.vector, -1.0, 1.0))
     action = frames.action_agreement(a.frame, b.frame)
     if not a.words or not b.words:
-        return [cos, 0.0, 0.0, 0.5, action, 0.5 * action, 0.0]
+        return [cos, 0.0, 0.0, 0.5, action, 0.5 * action, 0.0, 1.0]
     wa = word_vectors(a.words) if wa is None else wa
     wb = word_vectors(b.words) if wb is None else wb
     sims = wa @ wb.T
@@ -181,7 +208,8 @@ def features(
     key_b = float(best_b[np.argsort(-ib, kind="stable")[:KEY_WORDS]].min())
     key = key_a if len(a.words) <= len(b.words) else key_b
     obj = object_match(a, b, wa, wb)
-    return [cos, max(cover_a, cover_b), key, obj, action, obj * action, max(key_a, key_b)]
+    detail = detail_match(a, b, wa, wb)
+    return [cos, max(cover_a, cover_b), key, obj, action, obj * action, max(key_a, key_b), detail]
 
 
 def _logistic(model: dict, values: list[float]) -> float:

@@ -216,15 +216,15 @@ def test_params_of_another_feature_set_fall_back_to_the_defaults(
 
 
 def test_score_is_topic_times_idea():
-    values = [0.9, 0.9, 0.9, 1.0, 1.0, 1.0, 1.0]
+    values = [0.9, 0.9, 0.9, 1.0, 1.0, 1.0, 1.0, 1.0]
     p = similarity.params()
     topic = similarity._logistic(p["topic"], values[:3])
     idea = similarity._logistic(p["idea"], values[3:])
     assert similarity.combine(values) == pytest.approx(topic * idea)
     # the same topic but another object and action: not the same idea
-    assert similarity.combine([0.9, 0.9, 0.9, 0.2, 0.0, 0.0, 0.4]) < similarity.threshold()
+    assert similarity.combine([0.9, 0.9, 0.9, 0.2, 0.0, 0.0, 0.4, 1.0]) < similarity.threshold()
     # the same frame on an unrelated topic: not the same idea either
-    assert similarity.combine([0.05, 0.1, 0.0, 1.0, 1.0, 1.0, 0.2]) < similarity.threshold()
+    assert similarity.combine([0.05, 0.1, 0.0, 1.0, 1.0, 1.0, 0.2, 1.0]) < similarity.threshold()
 
 
 def test_frame_bans_compare_the_banned_act():
@@ -254,6 +254,27 @@ def test_frame_requested_action_first_and_generic_heads():
     # "มีระบบ" is one dictionary word: after a request it is "มี" + "ระบบ"
     booking = frames.extract("อยากให้มีระบบนัดหมายออนไลน์")
     assert booking.actions == ["add"] and booking.head == "นัดหมาย"
+
+
+def test_detail_tells_whom_the_same_object_is_for(warm_models):
+    # modifier-only hard negative: the same object and action, for other people
+    for_elderly, paraphrase, for_children = similarity.signatures(
+        [
+            "ขอให้มีที่นั่งพักสำหรับผู้สูงอายุที่ท่าเรือ",
+            "ท่าเรือไม่มีที่ให้คนแก่นั่งพักเลย ยืนรอเรือจนขาสั่น",
+            "ขอให้มีที่นั่งพักสำหรับเด็กเล็กที่ท่าเรือ",
+        ]
+    )
+    assert for_elderly.frame.objects[-1] == "ผู้สูงอายุ"  # the nouns after "สำหรับ"
+    other = dict(
+        zip(similarity.FEATURES, similarity.features(for_elderly, for_children), strict=True)
+    )
+    same = dict(zip(similarity.FEATURES, similarity.features(for_elderly, paraphrase), strict=True))
+    assert other["action"] == 1.0 and other["detail"] < 0.5
+    assert same["detail"] > other["detail"]
+    # neither object has a detail: nothing to disagree on
+    plain = similarity.signatures(["ขอให้ซ่อมถนน", "ถนนพังช่วยซ่อมด้วย"])
+    assert similarity.detail_match(*plain) == 1.0
 
 
 def test_frame_agencies_and_speakers_are_not_the_object():
