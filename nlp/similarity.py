@@ -58,9 +58,10 @@ MAX_WORDS = 40
 # bumped when what a stored signature holds changes (content words, frame rules): 1 = banned
 # acts, requested action first, generic heads; 2 = agents ("มีแม่บ้านมาล้าง"), "มี" after the
 # request's subject; 3 = agencies and the people an idea speaks for are never its object
-# ("ขอให้เทศบาลติดตั้ง..."); rows of an older version are recomputed by
+# ("ขอให้เทศบาลติดตั้ง..."); 4 = whom the object is for ("สำหรับผู้พิการ") joins its details,
+# formal request markers; rows of an older version are recomputed by
 # `manage.py backfill_signatures`
-SIGNATURE_VERSION = 3
+SIGNATURE_VERSION = 4
 KEY_WORDS = 3
 
 DEFAULT_PARAMS = {  # the fitted params at the time of writing, used if the data file is unreadable
