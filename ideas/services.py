@@ -358,6 +358,8 @@ def comment_create(*, idea: Idea, author, body: str, parent: Comment | None = No
         if parent.parent_id is not None:  # one level of threading: reply to the thread root
             parent = parent.parent
     comment = Comment.objects.create(idea=idea, author=author, body=body, parent=parent)
+    # PDPA: the form says a comment is published under the display name (privacy notice).
+    consent_record(user=author, purpose="comment", subject=f"ideas.comment:{comment.pk}")
     Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
     listing_cache.campaign_changed(idea.campaign_id)
     return comment

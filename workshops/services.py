@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from portal.models import Role
-from portal.services import audit_log
+from portal.services import audit_log, consent_record
 
 from . import fanout
 from .models import DEFAULT_PHASES, Cluster, DotVote, Event, Note, Participant, Workshop
@@ -137,6 +137,7 @@ def participant_join(
                     participant = Participant.objects.create(
                         workshop=workshop, user=user, display_name=display_name or user.public_name
                     )
+                    _workshop_consent(participant)
             except IntegrityError:  # the same user joined from another tab at the same time
                 participant = Participant.objects.get(workshop=workshop, user=user)
         elif display_name and display_name != participant.display_name:
@@ -156,7 +157,19 @@ def participant_join(
             return participant
     if not display_name:
         raise OpError("invalid", "กรุณาใส่ชื่อที่แสดง (display_name is required)")
-    return Participant.objects.create(workshop=workshop, display_name=display_name)
+    with transaction.atomic():
+        participant = Participant.objects.create(workshop=workshop, display_name=display_name)
+        _workshop_consent(participant)
+    return participant
+
+
+def _workshop_consent(participant: Participant) -> None:
+    """PDPA: joining a board is consent to the use of one's notes (the join form says so)."""
+    consent_record(
+        user=participant.user,
+        purpose="workshop",
+        subject=f"workshops.participant:{participant.pk}",
+    )
 
 
 def participant_connected(*, participant_id: int) -> None:

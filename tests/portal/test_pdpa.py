@@ -93,3 +93,51 @@ def test_erase_confirmation_word_follows_the_page_language(
     client.post("/me/data/", {"action": "erase", "confirm_text": other_word})
     second.refresh_from_db()
     assert second.is_erased
+
+
+def test_each_submission_records_its_consent(client, make_campaign, make_survey, user_factory):
+    """Idea, comment, survey response and joining a workshop board each store a consent record
+    (purpose, notice version, time, the record it was given with). Votes publish nothing
+    personal (only counts) and record none."""
+    from portal.services import PRIVACY_NOTICE_VERSION
+    from workshops.services import participant_join, workshop_create
+
+    campaign = make_campaign()
+    user = user_factory()
+    client.force_login(user)
+    json = {"content_type": "application/json"}
+    idea = client.post(
+        "/api/v1/ideas",
+        {
+            "campaign": campaign.pk,
+            "title": "ขอป้ายบอกทางเพิ่ม",
+            "body": "หาห้องตรวจไม่เจอ ป้ายบอกทางมีน้อยมาก",
+            "consent": True,
+        },
+        **json,
+    ).json()
+    comment = client.post(
+        f"/api/v1/ideas/{idea['id']}/comments", {"body": "เห็นด้วยครับ"}, **json
+    ).json()
+    assert client.post(f"/api/v1/ideas/{idea['id']}/vote").status_code == 200
+    survey = make_survey(campaign.agency)
+    answers = {str(survey.questions.first().pk): 5}
+    response = client.post(
+        f"/api/v1/surveys/{survey.pk}/responses", {"answers": answers, "consent": True}, **json
+    ).json()
+    workshop = workshop_create(agency=campaign.agency, created_by=None, title="เวิร์กช็อป")
+    participant = participant_join(workshop=workshop, user=user)
+    participant_join(workshop=workshop, user=user)  # joining again: no second record
+    guest = participant_join(workshop=workshop, display_name="แขก")
+
+    records = {c.purpose: c for c in ConsentRecord.objects.filter(user=user)}
+    assert records["idea_submission"].subject == f"ideas.idea:{idea['id']}"
+    assert records["comment"].subject == f"ideas.comment:{comment['id']}"
+    assert records["survey_response"].subject == f"surveys.surveyresponse:{response['id']}"
+    assert records["workshop"].subject == f"workshops.participant:{participant.pk}"
+    assert ConsentRecord.objects.filter(user=user).count() == 4
+    assert all(c.notice_version == PRIVACY_NOTICE_VERSION and c.given_at for c in records.values())
+    anonymous = ConsentRecord.objects.get(subject=f"workshops.participant:{guest.pk}")
+    assert anonymous.user is None and anonymous.purpose == "workshop"
+    html = client.get(f"/ideas/{idea['id']}/").content.decode()
+    assert "การส่งถือว่ายินยอมตามประกาศความเป็นส่วนตัว" in html
