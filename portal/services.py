@@ -71,6 +71,12 @@ def api_token_create(*, user, name: str = "") -> str:
     return raw_key
 
 
+def api_token_revoke(*, user, token_id) -> bool:
+    """Revoke one of the user's own API tokens; False when there is no such token."""
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    return bool(deleted)
+
+
 PRIVACY_NOTICE_VERSION = "2569-1"
 
 

@@ -84,6 +84,13 @@ def my_data(request):
                 consent_record(user=user, purpose=purpose)
                 messages.success(request, _("บันทึกความยินยอมแล้ว"))
             return redirect("portal:my_data")
+        if action == "revoke_token":
+            from .services import api_token_revoke
+
+            token_id = request.POST.get("token", "")
+            if token_id.isdigit() and api_token_revoke(user=user, token_id=int(token_id)):
+                messages.success(request, _("ยกเลิกโทเคนแล้ว แอปที่ใช้โทเคนนี้จะเข้าถึงบัญชีไม่ได้อีก"))
+            return redirect("portal:my_data")
         if action == "erase":
             if not erase_confirmed(request.POST.get("confirm_text", "")):
                 messages.error(
@@ -110,6 +117,7 @@ def my_data(request):
             "consents": consents,
             "optional_consents": optional,
             "erase_word": erase_confirm_word(),
+            "api_tokens": user.portal_api_tokens.order_by("-created_at"),
         },
     )
 

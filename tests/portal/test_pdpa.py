@@ -141,3 +141,21 @@ def test_each_submission_records_its_consent(client, make_campaign, make_survey,
     assert anonymous.user is None and anonymous.purpose == "workshop"
     html = client.get(f"/ideas/{idea['id']}/").content.decode()
     assert "การส่งถือว่ายินยอมตามประกาศความเป็นส่วนตัว" in html
+
+
+def test_my_data_lists_and_revokes_own_api_tokens(client, user_factory):
+    user, other = user_factory(), user_factory()
+    raw = api_token_create(user=user, name="ระบบรายงานของฉัน")
+    others = api_token_create(user=other)
+    token = ApiToken.objects.get(user=user)
+    client.force_login(user)
+    html = client.get("/me/data/").content.decode()
+    assert raw[:8] in html and "ระบบรายงานของฉัน" in html
+    assert raw not in html and others[:8] not in html  # never the secret, never others'
+    other_token = ApiToken.objects.get(user=other)
+    client.post("/me/data/", {"action": "revoke_token", "token": other_token.pk})
+    assert ApiToken.objects.filter(pk=other_token.pk).exists()  # not one's own: untouched
+    client.post("/me/data/", {"action": "revoke_token", "token": token.pk})
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
+    client.logout()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
