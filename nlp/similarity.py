@@ -59,15 +59,15 @@ MAX_WORDS = 40
 # acts, requested action first, generic heads; 2 = agents ("มีแม่บ้านมาล้าง"), "มี" after the
 # request's subject; 3 = agencies and the people an idea speaks for are never its object
 # ("ขอให้เทศบาลติดตั้ง..."); 4 = whom the object is for ("สำหรับผู้พิการ") joins its details,
-# formal request markers; rows of an older version are recomputed by
-# `manage.py backfill_signatures`
-SIGNATURE_VERSION = 4
+# formal request markers; 5 = more listed synonyms (merged into one token: "หญิงตั้งครรภ์");
+# rows of an older version are recomputed by `manage.py backfill_signatures`
+SIGNATURE_VERSION = 5
 KEY_WORDS = 3
 
 DEFAULT_PARAMS = {  # the fitted params at the time of writing, used if the data file is unreadable
     "topic": {"weights": [6.3464, 5.131, 1.1293], "intercept": -5.1258},
-    "idea": {"weights": [1.4657, 0.3423, 1.6441, 1.7108, 0.8242], "intercept": -3.4235},
-    "threshold": 0.44,
+    "idea": {"weights": [1.5891, 0.3549, 1.6604, 1.688, 0.9266], "intercept": -3.6102},
+    "threshold": 0.45,
 }
 
 
