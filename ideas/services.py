@@ -446,6 +446,10 @@ def _send_status_email(idea_id: int, change_id: int) -> None:
     author = idea.author
     if author is None or author.is_erased or not author.email:
         return
+    from portal.pdpa import consent_active
+
+    if not consent_active(user=author, purpose="notifications"):
+        return  # turned off on /me/data/ (the on-site notification is still there)
     from django.conf import settings
 
     base_url = getattr(settings, "SITE_URL", "").rstrip("/")

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Agency, ApiToken, AuditLogEntry, ConsentRecord
-from .services import audit_log
+from .services import audit_log, consent_record
 
 PERSONAL_DATA_MODULES = ["ideas.pdpa", "workshops.pdpa", "surveys.pdpa"]
 
@@ -121,9 +121,50 @@ def account_erase(*, user) -> None:
         )
 
 
+# Optional uses a person turns on or off on /me/data/, with what holds before any choice:
+# e-mails about one's own submissions are part of the service (SPEC: the author is notified by
+# e-mail) until turned off; using one's data for research needs an explicit yes.
+OPTIONAL_PURPOSES = {"notifications": True, "research": False}
+
+
+def consent_active(*, user, purpose: str) -> bool:
+    """The person's latest choice for an optional purpose, or its default."""
+    latest = (
+        ConsentRecord.objects.filter(user=user, purpose=purpose)
+        .order_by("-given_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return OPTIONAL_PURPOSES.get(purpose, False)
+    return latest.withdrawn_at is None
+
+
+def optional_consents(*, user) -> list[dict]:
+    """[{"code", "label", "active"}] for the optional purposes (my-data page)."""
+    return [
+        {
+            "code": code,
+            "label": ConsentRecord.Purpose(code).label,
+            "active": consent_active(user=user, purpose=code),
+        }
+        for code in OPTIONAL_PURPOSES
+    ]
+
+
 @transaction.atomic
 def consent_withdraw(*, user, purpose: str) -> int:
-    """Withdraw consent for an optional purpose; returns how many records changed."""
-    return ConsentRecord.objects.filter(user=user, purpose=purpose, withdrawn_at=None).update(
-        withdrawn_at=timezone.now()
+    """Withdraw consent for an optional purpose; returns how many records changed. A purpose
+    that was on by default gets a record of the withdrawal (given and withdrawn at once)."""
+    now = timezone.now()
+    changed = ConsentRecord.objects.filter(user=user, purpose=purpose, withdrawn_at=None).update(
+        withdrawn_at=now
     )
+    if (
+        not changed
+        and OPTIONAL_PURPOSES.get(purpose)
+        and consent_active(user=user, purpose=purpose)
+    ):
+        record = consent_record(user=user, purpose=purpose, subject="default")
+        ConsentRecord.objects.filter(pk=record.pk).update(withdrawn_at=now)
+        changed = 1
+    return changed

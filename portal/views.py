@@ -72,13 +72,13 @@ def my_data(request):
             return response
         if action == "withdraw":
             purpose = request.POST.get("purpose", "")
-            if purpose in OPTIONAL_CONSENT_PURPOSES:
+            if purpose in pdpa.OPTIONAL_PURPOSES:
                 pdpa.consent_withdraw(user=user, purpose=purpose)
                 messages.success(request, _("ถอนความยินยอมแล้ว"))
             return redirect("portal:my_data")
         if action == "grant":
             purpose = request.POST.get("purpose", "")
-            if purpose in OPTIONAL_CONSENT_PURPOSES:
+            if purpose in pdpa.OPTIONAL_PURPOSES:
                 from .services import consent_record
 
                 consent_record(user=user, purpose=purpose)
@@ -102,13 +102,7 @@ def my_data(request):
             logout(request)
             messages.success(request, _("ลบบัญชีของคุณแล้ว ข้อเสนอและการโหวตยังคงอยู่แบบไม่ระบุตัวตน"))
             return redirect("/")
-    active = set(
-        ConsentRecord.objects.filter(user=user, withdrawn_at=None).values_list("purpose", flat=True)
-    )
-    optional = [
-        {"code": code, "label": ConsentRecord.Purpose(code).label, "active": code in active}
-        for code in OPTIONAL_CONSENT_PURPOSES
-    ]
+    optional = pdpa.optional_consents(user=user)
     consents = ConsentRecord.objects.filter(user=user).order_by("-given_at")[:100]
     return render(
         request,
@@ -121,8 +115,6 @@ def my_data(request):
         },
     )
 
-
-OPTIONAL_CONSENT_PURPOSES = ("notifications", "research")
 
 # The word typed to confirm erasure, in the language the page is shown in. Either word is
 # accepted whatever the language (someone may switch language between loading and sending).

@@ -159,3 +159,47 @@ def test_my_data_lists_and_revokes_own_api_tokens(client, user_factory):
     assert not ApiToken.objects.filter(pk=token.pk).exists()
     client.logout()
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+
+
+def test_withdrawing_email_notifications_stops_status_emails(
+    client, make_campaign, make_member, user_factory, django_capture_on_commit_callbacks
+):
+    """ "Notifications" is on by default (SPEC: the author is e-mailed on a status change); turned
+    off on /me/data/ it stops the e-mails, the on-site notification stays; turned on again, they
+    come back."""
+    from django.core import mail
+
+    from ideas.models import Notification
+    from ideas.services import idea_create, idea_status_change
+    from portal.pdpa import consent_active
+
+    campaign = make_campaign()
+    author = user_factory(email="optout@example.com")
+    moderator = make_member("moderator", agency=campaign.agency)
+    idea = idea_create(
+        campaign=campaign,
+        author=author,
+        title="ขอเพิ่มรอบรถรับส่ง",
+        body="รถรับส่งผู้ป่วยมีน้อย ต้องรอนานกว่าหนึ่งชั่วโมง",
+        consent=True,
+    )
+    client.force_login(author)
+    assert consent_active(user=author, purpose="notifications")
+    assert "ถอนความยินยอม" in client.get("/me/data/").content.decode()
+
+    def change(status):
+        with django_capture_on_commit_callbacks(execute=True):
+            idea_status_change(idea=idea, actor=moderator, status=status, response="รับทราบ")
+
+    client.post("/me/data/", {"action": "withdraw", "purpose": "notifications"})
+    assert not consent_active(user=author, purpose="notifications")
+    record = ConsentRecord.objects.get(user=author, purpose="notifications")
+    assert record.withdrawn_at is not None  # the withdrawal itself is on record
+    change("under_review")
+    assert mail.outbox == []
+    assert Notification.objects.filter(user=author).count() == 1
+
+    client.post("/me/data/", {"action": "grant", "purpose": "notifications"})
+    change("accepted")
+    assert [m.to for m in mail.outbox] == [["optout@example.com"]]
+    assert not consent_active(user=user_factory(), purpose="research")  # needs a yes
