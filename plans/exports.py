@@ -40,6 +40,80 @@ def origin_label(origin: dict) -> str:
     )
 
 
+# The rows behind each count, one sheet each: (sheet, rows key, [(heading, field), ...]).
+# A field in DATE_FIELDS is written as an Excel date in the Buddhist-era format; "satisfied" as 1/0.
+ROW_SHEETS = [
+    (
+        "โหวต",
+        "votes",
+        [
+            ("รหัสโหวต", "id"),
+            ("รหัสข้อเสนอ", "idea_id"),
+            ("ผู้โหวต (นามแฝง)", "person"),
+            ("วันที่โหวต", "created_at"),
+            ("เดือน", "month"),
+        ],
+    ),
+    (
+        "ความคิดเห็น",
+        "comments",
+        [
+            ("รหัสความคิดเห็น", "id"),
+            ("รหัสข้อเสนอ", "idea_id"),
+            ("ผู้แสดงความคิดเห็น (นามแฝง)", "person"),
+            ("วันที่", "created_at"),
+            ("เดือน", "month"),
+        ],
+    ),
+    (
+        "คำตอบแบบสำรวจ",
+        "survey_responses",
+        [
+            ("รหัสคำตอบ", "id"),
+            ("รหัสแบบสำรวจ", "survey_id"),
+            ("แบบสำรวจ", "survey"),
+            ("วันที่ส่ง", "submitted_at"),
+            ("เดือน", "month"),
+        ],
+    ),
+    (
+        "คำตอบ RM3",
+        "satisfaction_answers",
+        [
+            ("รหัสคำตอบย่อย", "id"),
+            ("รหัสคำตอบ", "response_id"),
+            ("รหัสแบบสำรวจ", "survey_id"),
+            ("รหัสคำถาม", "question_id"),
+            ("ปีงบประมาณ", "fiscal_year"),
+            ("วันที่ส่ง", "submitted_at"),
+            ("คะแนน (1–5)", "score"),
+            ("พึงพอใจ (4–5)", "satisfied"),
+        ],
+    ),
+    (
+        "ผู้เข้าร่วมเวิร์กช็อป",
+        "workshop_participants",
+        [
+            ("รหัสผู้เข้าร่วม", "id"),
+            ("รหัสเวิร์กช็อป", "workshop_id"),
+            ("บัญชี (นามแฝง)", "person"),
+            ("วันที่จัด", "held_at"),
+            ("เดือน", "month"),
+        ],
+    ),
+]
+DATE_FIELDS = {"created_at", "submitted_at", "held_at"}
+
+
+def _cell(sheet, row: dict, field: str):
+    value = row[field]
+    if field in DATE_FIELDS:
+        return be_datetime(sheet, value)
+    if field == "satisfied":
+        return 1 if value else 0
+    return value
+
+
 def evidence_xlsx(pack: dict, rows: dict) -> bytes:
     """One sheet per section, same numbers as the PDF, then the rows behind every number
     (`rows` = `plans.evidence.xlsx_rows()`): ideas, votes, comments, survey responses, the
@@ -263,93 +337,11 @@ def evidence_xlsx(pack: dict, rows: dict) -> bytes:
             ],
         )
 
-    sheet = book.create_sheet("โหวต")
-    _header(sheet, ["รหัสโหวต", "รหัสข้อเสนอ", "ผู้โหวต (นามแฝง)", "วันที่โหวต", "เดือน"])
-    for row in rows["votes"]:
-        append_row(
-            sheet,
-            [
-                row["id"],
-                row["idea_id"],
-                row["person"],
-                be_datetime(sheet, row["created_at"]),
-                row["month"],
-            ],
-        )
-
-    sheet = book.create_sheet("ความคิดเห็น")
-    _header(
-        sheet,
-        ["รหัสความคิดเห็น", "รหัสข้อเสนอ", "ผู้แสดงความคิดเห็น (นามแฝง)", "วันที่", "เดือน"],
-    )
-    for row in rows["comments"]:
-        append_row(
-            sheet,
-            [
-                row["id"],
-                row["idea_id"],
-                row["person"],
-                be_datetime(sheet, row["created_at"]),
-                row["month"],
-            ],
-        )
-
-    sheet = book.create_sheet("คำตอบแบบสำรวจ")
-    _header(sheet, ["รหัสคำตอบ", "รหัสแบบสำรวจ", "แบบสำรวจ", "วันที่ส่ง", "เดือน"])
-    for row in rows["survey_responses"]:
-        append_row(
-            sheet,
-            [
-                row["id"],
-                row["survey_id"],
-                row["survey"],
-                be_datetime(sheet, row["submitted_at"]),
-                row["month"],
-            ],
-        )
-
-    sheet = book.create_sheet("คำตอบ RM3")
-    _header(
-        sheet,
-        [
-            "รหัสคำตอบย่อย",
-            "รหัสคำตอบ",
-            "รหัสแบบสำรวจ",
-            "รหัสคำถาม",
-            "ปีงบประมาณ",
-            "วันที่ส่ง",
-            "คะแนน (1–5)",
-            "พึงพอใจ (4–5)",
-        ],
-    )
-    for row in rows["satisfaction_answers"]:
-        append_row(
-            sheet,
-            [
-                row["id"],
-                row["response_id"],
-                row["survey_id"],
-                row["question_id"],
-                row["fiscal_year"],
-                be_datetime(sheet, row["submitted_at"]),
-                row["score"],
-                1 if row["satisfied"] else 0,
-            ],
-        )
-
-    sheet = book.create_sheet("ผู้เข้าร่วมเวิร์กช็อป")
-    _header(sheet, ["รหัสผู้เข้าร่วม", "รหัสเวิร์กช็อป", "บัญชี (นามแฝง)", "วันที่จัด", "เดือน"])
-    for row in rows["workshop_participants"]:
-        append_row(
-            sheet,
-            [
-                row["id"],
-                row["workshop_id"],
-                row["person"],
-                be_datetime(sheet, row["held_at"]),
-                row["month"],
-            ],
-        )
+    for title, key, columns in ROW_SHEETS:
+        sheet = book.create_sheet(title)
+        _header(sheet, [heading for heading, _field in columns])
+        for row in rows[key]:
+            append_row(sheet, [_cell(sheet, row, field) for _heading, field in columns])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
