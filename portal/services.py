@@ -77,7 +77,8 @@ def api_token_revoke(*, user, token_id) -> bool:
     return bool(deleted)
 
 
-PRIVACY_NOTICE_VERSION = "2569-1"
+# Bump when the notice (templates/portal/privacy.html) changes: consents record the version.
+PRIVACY_NOTICE_VERSION = "2569-2"
 
 
 def consent_record(*, user, purpose: str, subject: str = "") -> ConsentRecord:

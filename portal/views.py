@@ -12,7 +12,9 @@ from .permissions import has_agency_role
 
 
 def privacy_notice(request):
-    return render(request, "portal/privacy.html")
+    from .services import PRIVACY_NOTICE_VERSION
+
+    return render(request, "portal/privacy.html", {"notice_version": PRIVACY_NOTICE_VERSION})
 
 
 def api_not_found(request, *args, **kwargs):

@@ -203,3 +203,14 @@ def test_withdrawing_email_notifications_stops_status_emails(
     change("accepted")
     assert [m.to for m in mail.outbox] == [["optout@example.com"]]
     assert not consent_active(user=user_factory(), purpose="research")  # needs a yes
+
+
+def test_privacy_notice_covers_what_is_held_and_names_its_version(client, user_factory):
+    from portal.services import PRIVACY_NOTICE_VERSION
+
+    html = client.get("/privacy/").content.decode()
+    assert f"ประกาศฉบับ {PRIVACY_NOTICE_VERSION}" in html
+    for topic in ("ผู้ควบคุมข้อมูล", "ใครเห็นข้อมูลของคุณ", "ระยะเวลาที่เก็บ", "สิทธิของคุณ", "คุกกี้"):
+        assert topic in html, topic
+    client.force_login(user_factory())
+    assert 'href="/me/data/"' in client.get("/privacy/").content.decode()
