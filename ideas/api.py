@@ -191,7 +191,8 @@ def _idea_for_staff(idea_id: int) -> Idea:
 
 def _visible_idea(request, idea_id: int, *, lean: bool = False) -> Idea:
     """The idea if the caller may see it, else 404. `lean` loads only what the visibility rule
-    reads (for votes: no joins, no tag prefetch; the service locks and re-reads the row)."""
+    and the vote checks read (for votes: the idea and its campaign's voting fields, no tags;
+    the vote service re-checks the status under the row lock when it moves the counter)."""
     user = api_user(request)
     if not 1 <= idea_id <= MAX_ID:
         raise HttpError(404, "ไม่พบข้อเสนอ (idea not found)")
