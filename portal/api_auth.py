@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja.errors import HttpError
 
 from .models import ApiToken
-from .ratelimit import rate_limit
+from .ratelimit import RATE_LIMITED, count, is_limited, rate_limit
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -53,10 +53,13 @@ def api_user(request):
         return cached
     key = _bearer_key(request)
     if key is not None:
+        # Wrong tokens are counted per client address (the caller is anonymous): over the rate,
+        # no token is even looked up, so a right guess is refused like a wrong one.
+        if is_limited(request, "api_token_invalid", increment=False):
+            raise HttpError(429, RATE_LIMITED)
         user = user_for_token(key)
         if user is None:
-            # Counted per client address (the caller is anonymous): guessing runs into a 429.
-            rate_limit(request, "api_token_invalid")
+            count(request, "api_token_invalid")
             raise HttpError(401, "โทเคนไม่ถูกต้องหรือถูกยกเลิกแล้ว (invalid token)")
         request._api_user = user
         rate_limit(request, "api_token")

@@ -7,10 +7,16 @@ Usage in an API endpoint or view::
 The key is the user when logged in (token or session), otherwise the client IP.
 """
 
+import logging
+
 from django.conf import settings
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 from ninja.errors import HttpError
+
+logger = logging.getLogger(__name__)
+
+RATE_LIMITED = "ทำรายการถี่เกินไป กรุณารอสักครู่แล้วลองใหม่ (rate limit exceeded)"
 
 # Default rates per action; settings.RUAMKID["RATE_LIMITS"] may override any of them.
 DEFAULT_RATES = {
@@ -48,14 +54,18 @@ def is_limited(request, group: str, rate: str | None = None, *, increment: bool 
     (check first, then `count()` only what was really done, e.g. a saved response)."""
     if not settings.RUAMKID.get("RATE_LIMITS_ENABLED", True):
         return False
-    usage = get_usage(
-        request,
-        group=f"ruamkid:{group}",
-        key=_key,
-        rate=rate or rate_for(group),
-        method=ALL,
-        increment=increment,
-    )
+    try:
+        usage = get_usage(
+            request,
+            group=f"ruamkid:{group}",
+            key=_key,
+            rate=rate or rate_for(group),
+            method=ALL,
+            increment=increment,
+        )
+    except Exception:  # the counters' cache is down: serve the request rather than fail it
+        logger.exception("rate-limit counters unavailable (%s)", group)
+        return False
     if usage is None:
         return False
     if increment:
@@ -72,7 +82,7 @@ def count(request, group: str, rate: str | None = None) -> None:
 def rate_limit(request, group: str, rate: str | None = None) -> None:
     """Raise a JSON 429 when the caller exceeded the action's rate."""
     if is_limited(request, group, rate):
-        raise HttpError(429, "ทำรายการถี่เกินไป กรุณารอสักครู่แล้วลองใหม่ (rate limit exceeded)")
+        raise HttpError(429, RATE_LIMITED)
 
 
 def limit_posts(group: str, *, methods: tuple[str, ...] = ("POST",)):

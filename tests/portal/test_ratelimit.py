@@ -59,13 +59,31 @@ def test_requests_authenticated_by_a_token_are_limited_per_account(
     assert client.get("/api/v1/me", headers=token_for(user_factory())).status_code == 200
 
 
-def test_guessing_tokens_runs_into_429(client, tight):
+def test_guessing_tokens_runs_into_429(client, tight, user_factory):
     tight(api_token_invalid="2/m")
     bad = {"Authorization": "Bearer rk_not-a-real-token"}
     statuses = [client.get("/api/v1/me", headers=bad).status_code for _ in range(3)]
     assert statuses == [401, 401, 429]
+    # Over the rate, a right guess is refused like a wrong one (no token is looked up at all).
+    from portal.services import api_token_create
+
+    right = {"Authorization": f"Bearer {api_token_create(user=user_factory())}"}
+    assert client.get("/api/v1/me", headers=right).status_code == 429
     # Anonymous callers without a token still read public data.
     assert client.get("/api/v1/agencies").status_code == 200
+
+
+def test_token_requests_are_served_when_the_counters_cache_is_down(
+    client, user_factory, token_for, monkeypatch
+):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    for name in ("add", "incr", "get", "get_many", "set"):
+        monkeypatch.setattr(cache, name, down)
+    assert client.get("/api/v1/me", headers=token_for(user_factory())).status_code == 200
 
 
 def test_votes_over_the_rate_get_429_and_counted_votes_stay(
