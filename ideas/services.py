@@ -69,6 +69,10 @@ class IdeaForbidden(IdeaError):
     status = 403
 
 
+class IdeaNotFound(IdeaError):
+    status = 404
+
+
 # --- helpers -------------------------------------------------------------------------------
 
 
@@ -280,8 +284,21 @@ def _vote_count_add(idea_id: int, delta: int) -> int | None:
     return None if row is None else row[0]
 
 
+IDEA_GONE = "ไม่พบข้อเสนอ (idea not found)"
+
+
 def _vote_count(idea_id: int) -> int:
-    return Idea.objects.values_list("vote_count", flat=True).get(pk=idea_id)
+    count = Idea.objects.filter(pk=idea_id).values_list("vote_count", flat=True).first()
+    if count is None:
+        raise IdeaNotFound(IDEA_GONE)
+    return count
+
+
+def _vote_count_refused(idea_id: int) -> IdeaError:
+    """Why the counter could not move: the idea was hidden, or removed, since it was read."""
+    if Idea.objects.filter(pk=idea_id).exists():
+        return IdeaConflict("ข้อเสนอนี้ถูกซ่อนแล้ว โหวตไม่ได้ (idea is hidden)")
+    return IdeaNotFound(IDEA_GONE)
 
 
 def vote_cast(*, idea: Idea, user) -> tuple[bool, int]:
@@ -301,14 +318,14 @@ def vote_cast(*, idea: Idea, user) -> tuple[bool, int]:
                     "INSERT INTO {vote} (idea_id, user_id, created_at) VALUES (%s, %s, %s) "
                     "ON CONFLICT (idea_id, user_id) DO NOTHING RETURNING id"
                 ),
-                [idea.pk, user.pk, timezone.now()],
+                [idea.pk, user.pk, connection.ops.adapt_datetimefield_value(timezone.now())],
             )
             inserted = cursor.fetchone() is not None
         if not inserted:
             return True, _vote_count(idea.pk)
         count = _vote_count_add(idea.pk, 1)
         if count is None:
-            raise IdeaConflict("ข้อเสนอนี้ถูกซ่อนแล้ว โหวตไม่ได้ (idea is hidden)")
+            raise _vote_count_refused(idea.pk)
     listing_cache.campaign_changed(idea.campaign_id)
     return True, count
 
@@ -328,7 +345,7 @@ def vote_retract(*, idea: Idea, user) -> tuple[bool, int]:
             return False, _vote_count(idea.pk)
         count = _vote_count_add(idea.pk, -deleted)
         if count is None:
-            raise IdeaConflict("ข้อเสนอนี้ถูกซ่อนแล้ว โหวตไม่ได้ (idea is hidden)")
+            raise _vote_count_refused(idea.pk)
     listing_cache.campaign_changed(idea.campaign_id)
     return False, count
 

@@ -22,7 +22,7 @@ from . import cache as listing_cache
 from . import selectors, services
 from .forms import CommentForm, IdeaEditForm, IdeaForm, StatusForm, TagsForm
 from .models import Comment, Idea, IdeaCampaignPage, IdeaStatus
-from .services import IdeaError
+from .services import IdeaError, IdeaNotFound
 
 PAGE_SIZE = 20
 SORT_CHOICES = [
@@ -247,20 +247,28 @@ def idea_edit(request, pk: int):
 @limit_posts("vote")
 def idea_vote(request, pk: int):
     idea = _idea_or_404(request, pk)
-    error = None
+    error, count = None, None
     if not request.user.is_authenticated:
         error = _("กรุณาเข้าสู่ระบบก่อนโหวต")
         voted = False
     else:
         try:
             if request.POST.get("action") == "unvote":
-                voted, _count = services.vote_retract(idea=idea, user=request.user)
+                voted, count = services.vote_retract(idea=idea, user=request.user)
             else:
-                voted, _count = services.vote_cast(idea=idea, user=request.user)
+                voted, count = services.vote_cast(idea=idea, user=request.user)
+        except IdeaNotFound:
+            raise Http404 from None
         except IdeaError as exc:
             error = exc.message
             voted = bool(getattr(idea, "viewer_voted", False))
-    idea.refresh_from_db(fields=["vote_count"])
+    if count is not None:
+        idea.vote_count = count
+    else:
+        try:
+            idea.refresh_from_db(fields=["vote_count"])
+        except Idea.DoesNotExist:
+            raise Http404 from None
     if _is_htmx(request):
         return render(
             request,

@@ -231,6 +231,30 @@ def test_vote_on_an_idea_hidden_after_it_was_read_keeps_nothing(campaign):
     assert Idea.objects.get(pk=idea.pk).vote_count == 1
 
 
+def test_vote_on_an_idea_removed_after_it_was_read_is_not_found(campaign):
+    from ideas.services import IdeaNotFound
+
+    idea = _create(campaign)
+    voter = UserFactory()
+    services.vote_cast(idea=idea, user=voter)
+    read_before_removal = Idea.objects.select_related("campaign").get(pk=idea.pk)
+    Idea.objects.filter(pk=idea.pk).delete()
+    with pytest.raises(IdeaNotFound):
+        services.vote_cast(idea=read_before_removal, user=voter)  # already voted: reads the count
+    with pytest.raises(IdeaNotFound):
+        services.vote_retract(idea=read_before_removal, user=UserFactory())
+
+
+def test_raw_vote_rows_store_time_like_the_orm(campaign):
+    # The vote row is inserted with SQL: its time must read back like any ORM-saved time.
+    idea = _create(campaign)
+    before = timezone.now()
+    services.vote_cast(idea=idea, user=UserFactory())
+    vote = Vote.objects.get(idea=idea)
+    assert before <= vote.created_at <= timezone.now()
+    assert Vote.objects.filter(created_at__gte=before, created_at__lte=timezone.now()).count() == 1
+
+
 def test_votes_stay_on_duplicate(campaign, make_member):
     original = _create(campaign, title="ระบบนัดหมายออนไลน์")
     duplicate = _create(campaign, title="จองคิวผ่านแอป")
