@@ -60,10 +60,12 @@ def _fresh() -> int:
 def _versions(names: list[str]) -> list[int]:
     keys = [_version_key(n) for n in names]
     found = cache.get_many(keys)
-    missing = {k: _fresh() for k in keys if k not in found}
+    missing = [k for k in keys if k not in found]
     if missing:
-        cache.set_many(missing, timeout=None)
-        found.update(missing)
+        # Only if still absent (a concurrent bump or first reader wins), then read what is there.
+        for k in missing:
+            cache.add(k, _fresh(), timeout=None)
+        found.update(cache.get_many(missing))
     return [found[k] for k in keys]
 
 

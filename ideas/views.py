@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.ratelimit import limit_posts
@@ -26,9 +26,9 @@ from .services import IdeaError, IdeaNotFound
 
 PAGE_SIZE = 20
 SORT_CHOICES = [
-    ("-votes", "โหวตมากที่สุด"),
-    ("-created", "ใหม่ล่าสุด"),
-    ("created", "เก่าที่สุด"),
+    ("-votes", gettext_lazy("โหวตมากที่สุด")),
+    ("-created", gettext_lazy("ใหม่ล่าสุด")),
+    ("created", gettext_lazy("เก่าที่สุด")),
 ]
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from portal.models import Agency
 from portal.thai_dates import (
@@ -29,7 +30,7 @@ from .models import ImprovementPlan, PlanItem
 
 # Fiscal years a pack can be asked for (BE); outside it dates overflow, and no data exists.
 FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2400, 2800
-HIDDEN_IDEA_TITLE = "(ข้อเสนอที่ถูกซ่อนโดยผู้ดูแล)"
+HIDDEN_IDEA_TITLE = gettext_lazy("(ข้อเสนอที่ถูกซ่อนโดยผู้ดูแล)")
 RESPONSE_TARGET_DAYS = 15  # a citizen should hear back within 15 days (Thai e-service norm)
 RESPONSE_BUCKETS = [(0, 3), (3, 7), (7, 15), (15, 30), (30, None)]
 
@@ -334,7 +335,7 @@ def plan_item_links(plan: ImprovementPlan | None) -> list[dict]:
                     {
                         "id": idea.pk,
                         # moderated-away text stays out of the pack, as on the XLSX idea sheet
-                        "title": idea.title if idea.status != "hidden" else HIDDEN_IDEA_TITLE,
+                        "title": idea.title if idea.status != "hidden" else str(HIDDEN_IDEA_TITLE),
                         "status": idea.status,
                         "vote_count": idea.vote_count,
                         "created_at": idea.created_at.isoformat(),
