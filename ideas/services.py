@@ -125,7 +125,9 @@ def _reencoded_image(image):
     image.seek(0)
     try:
         with Image.open(image) as source:
-            kind = source.format
+            # A JPEG with extra frames (MPO: many Android phones' HDR gain map, some cameras)
+            # is kept as the JPEG of its first frame.
+            kind = "JPEG" if source.format == "MPO" else source.format
             if kind not in IMAGE_FORMATS or source.width * source.height > IMAGE_MAX_PIXELS:
                 raise ValueError(kind)
             picture = ImageOps.exif_transpose(source)

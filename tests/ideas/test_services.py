@@ -132,6 +132,22 @@ def test_valid_image_is_stored(campaign):
     assert idea.image.name.startswith("ideas/")
 
 
+def test_phone_photo_with_extra_frames_is_kept_as_a_jpeg(campaign):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()  # MPO: a JPEG with a second frame (Android HDR gain map, some cameras)
+    Image.new("RGB", (40, 30), "red").save(
+        buffer, "MPO", save_all=True, append_images=[Image.new("RGB", (20, 15), "blue")]
+    )
+    upload = SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
+    idea = _create(campaign, image=upload)
+    with Image.open(idea.image.open("rb")) as stored:
+        assert stored.format == "JPEG" and stored.size == (40, 30)
+
+
 def test_stored_image_has_no_metadata_and_no_original_name(campaign):
     """PDPA: a phone photo's EXIF (GPS position, camera, time) and its file name are not
     published; the EXIF orientation is applied before the metadata goes."""
