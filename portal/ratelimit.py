@@ -7,6 +7,7 @@ Usage in an API endpoint or view::
 The key is the user when logged in (token or session), otherwise the client IP.
 """
 
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -42,11 +43,28 @@ def rate_for(group: str) -> str:
     return overrides.get(group, DEFAULT_RATES[group])
 
 
+def client_ip(request) -> str:
+    """The caller's address (``settings.TRUSTED_PROXY_COUNT``): the connection's, or behind our
+    proxies the X-Forwarded-For entry the outermost of them added. A missing or malformed entry
+    falls back to the connection's address."""
+    remote = request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 - a key, not a bind
+    trusted = settings.TRUSTED_PROXY_COUNT
+    if trusted <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
+    if len(forwarded) < trusted:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-trusted]))
+    except ValueError:
+        return remote
+
+
 def _key(group, request) -> str:
     user = getattr(request, "_api_user", None) or getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    return "ip:" + (request.META.get("REMOTE_ADDR") or "unknown")
+    return "ip:" + client_ip(request)
 
 
 def is_limited(request, group: str, rate: str | None = None, *, increment: bool = True) -> bool:

@@ -226,6 +226,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "portal.views.rate_limited"
+# Behind N reverse proxies of ours, a caller's address is the one the outermost of them saw (the
+# N-th X-Forwarded-For entry from the right; anything further left can be forged). 0: the
+# connection's own address. Used by our rate limits, django-ratelimit's "ip" keys and allauth.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+RATELIMIT_IP_META_KEY = "portal.ratelimit.client_ip"
 SOCIALACCOUNT_PROVIDERS: dict = {}
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 # LINE log-in appears only when its credentials are configured.

@@ -169,3 +169,34 @@ def test_sign_up_is_rate_limited_by_allauth(client, settings, human_form_fields)
     from django.contrib.auth import get_user_model
 
     assert get_user_model().objects.filter(email__startswith="new").count() == 2
+
+
+def test_behind_trusted_proxies_each_caller_has_its_own_budget(client, settings, tight):
+    tight(api_token_invalid="2/m")
+    bad = {"Authorization": "Bearer rk_not-a-real-token"}
+
+    def guess(forwarded_for):
+        headers = {**bad, "X-Forwarded-For": forwarded_for}
+        return client.get("/api/v1/me", headers=headers).status_code
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert [guess("203.0.113.5") for _ in range(3)] == [401, 401, 429]
+    assert guess("198.51.100.7") == 401  # another caller behind the same proxy
+    assert guess("198.51.100.99, 203.0.113.5") == 429  # entries further left can be forged
+
+    settings.TRUSTED_PROXY_COUNT = 0  # no proxy of ours: the header is anyone's to write
+    assert [guess(f"192.0.2.{n}") for n in range(3)] == [401, 401, 429]
+
+
+def test_client_ip_falls_back_to_the_connection_for_missing_or_malformed_entries(rf, settings):
+    from portal.ratelimit import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = 2
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.5, 10.0.0.1")
+    assert client_ip(request) == "203.0.113.5"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="10.0.0.1")) == (
+        "10.0.0.2"
+    )
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="x, y")) == (
+        "10.0.0.2"
+    )
