@@ -76,6 +76,11 @@ def agency_page_ensure(*, agency: Agency, intro: str = "") -> AgencyPage:
 
 
 EDITOR_PAGE_PERMISSIONS = ("add", "change", "publish")
+# In the agency's own collection: upload, edit, delete and pick images and documents for pages.
+EDITOR_MEDIA_PERMISSIONS = {
+    "wagtailimages": ("add_image", "change_image", "delete_image", "choose_image"),
+    "wagtaildocs": ("add_document", "change_document", "delete_document", "choose_document"),
+}
 
 
 def agency_editor_group_name(agency: Agency) -> str:
@@ -86,7 +91,7 @@ def agency_editor_group_name(agency: Agency) -> str:
 def agency_editor_group_ensure(*, agency: Agency):
     """A Wagtail group that may edit (only) the agency's page tree and use the CMS admin."""
     from django.contrib.auth.models import Group, Permission
-    from wagtail.models import GroupPagePermission
+    from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
     group, _ = Group.objects.get_or_create(name=agency_editor_group_name(agency))
     group.permissions.add(
@@ -99,7 +104,35 @@ def agency_editor_group_ensure(*, agency: Agency):
                 content_type__app_label="wagtailcore", codename=f"{permission_type}_page"
             )
             GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+    collection = agency_collection_ensure(agency=agency, group=group)
+    for app_label, codenames in EDITOR_MEDIA_PERMISSIONS.items():
+        for codename in codenames:
+            permission = Permission.objects.get(
+                content_type__app_label=app_label, codename=codename
+            )
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=collection, permission=permission
+            )
     return group
+
+
+def agency_collection_ensure(*, agency: Agency, group):
+    """The agency's own Wagtail collection (images and documents), found through its editor
+    group's permissions; made under the root collection the first time."""
+    from wagtail.models import Collection
+
+    collection = Collection.objects.filter(group_permissions__group=group).first()
+    if collection is None:
+        root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+        collection = root.add_child(name=agency.name)
+    return collection
+
+
+def agency_editor_groups_ensure() -> None:
+    """Every agency's editor group, page permissions and collection (after migrations: agencies
+    made before collections were given keep up)."""
+    for agency in Agency.objects.all():
+        agency_editor_group_ensure(agency=agency)
 
 
 def agency_editor_membership_sync(*, user, agency: Agency) -> None:

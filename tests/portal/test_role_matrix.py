@@ -821,10 +821,48 @@ ADMIN_SITE_CASES = [
         MANAGERS_A,
     ),
     ("Wagtail users", "GET", lambda w: "/cms-admin/users/", {"superuser"}),
-    ("Wagtail images", "GET", lambda w: "/cms-admin/images/", {"superuser"}),
-    ("Wagtail documents", "GET", lambda w: "/cms-admin/documents/", {"superuser"}),
+    # Each agency's people see the images and documents of their agency's own collection.
+    ("Wagtail images", "GET", lambda w: "/cms-admin/images/", EDITORS_AB),
+    ("Wagtail documents", "GET", lambda w: "/cms-admin/documents/", EDITORS_AB),
+    ("A's image edit", "GET", lambda w: f"/cms-admin/images/{w.image_a.pk}/", EDITORS_A),
+    (
+        "A's image delete",
+        "POST",
+        lambda w: f"/cms-admin/images/{w.image_a.pk}/delete/",
+        EDITORS_A,
+        lambda w: not type(w.image_a).objects.filter(pk=w.image_a.pk).exists(),
+    ),
+    (
+        "A's document edit",
+        "GET",
+        lambda w: f"/cms-admin/documents/edit/{w.document_a.pk}/",
+        EDITORS_A,
+    ),
     ("Wagtail redirects", "GET", lambda w: "/cms-admin/redirects/", {"superuser"}),
 ]
+
+
+def _media_of(agency):
+    """An image and a document in the agency's own Wagtail collection."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from cms.services import agency_collection_ensure, agency_editor_group_ensure
+
+    collection = agency_collection_ensure(
+        agency=agency, group=agency_editor_group_ensure(agency=agency)
+    )
+    image = get_image_model().objects.create(
+        title="ภาพหน้าโรงพยาบาล", file=get_test_image_file(), collection=collection
+    )
+    document = get_document_model().objects.create(
+        title="ประกาศรับฟังความคิดเห็น",
+        file=ContentFile(b"%PDF-1.4 test", name="notice.pdf"),
+        collection=collection,
+    )
+    return image, document
 
 
 def test_admin_sites_by_role(client, world):
@@ -836,6 +874,7 @@ def test_admin_sites_by_role(client, world):
     world.page_a = agency_page_ensure(agency=world.a)
     world.page_b = agency_page_ensure(agency=world.b)
     world.tag = Tag.objects.create(slug="a-only", label="แท็กของเอ", agency=world.a)
+    world.image_a, world.document_a = _media_of(world.a)
     problems = []
     for label, method, url_of, allowed, *done in ADMIN_SITE_CASES:
         for role in ROLES:
