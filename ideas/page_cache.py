@@ -57,10 +57,14 @@ def cacheable(request) -> bool:
     )
 
 
-@memoise
 def release() -> str:
     """What this deployment serves: the static files' manifest and the newest template file.
-    A new release never shows a page rendered with the previous one's HTML or asset names."""
+    A new release never shows a page rendered with the previous one's HTML or asset names.
+    Worked out once per process, but on every request with DEBUG on (templates being edited)."""
+    return _release_now() if settings.DEBUG else _release_once()
+
+
+def _release_now() -> str:
     digest = hashlib.blake2b(digest_size=8)
     manifest = getattr(staticfiles_storage, "manifest_name", None)
     if manifest and staticfiles_storage.exists(manifest):
@@ -72,6 +76,9 @@ def release() -> str:
             newest = max(newest, path.stat().st_mtime_ns)
     digest.update(str(newest).encode())
     return digest.hexdigest()
+
+
+_release_once = memoise(_release_now)
 
 
 def _key(request, page_id: int) -> str | None:

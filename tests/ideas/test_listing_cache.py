@@ -409,3 +409,18 @@ def test_shared_page_never_outlives_the_campaigns_next_open_or_close(campaign, s
     assert _seconds_to_next_change(campaign) == 300
     campaign.opens_at = timezone.now() + timedelta(seconds=90)
     assert 88 <= _seconds_to_next_change(campaign) <= 90
+
+
+def test_an_edited_template_shows_at_once_with_debug_on(settings, tmp_path):
+    import os
+
+    from ideas import page_cache
+
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    template = tmp_path / "page.html"
+    template.write_text("ก่อน")
+    settings.DEBUG = True
+    before = page_cache.release()
+    stat = template.stat()
+    os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # saved again
+    assert page_cache.release() != before
