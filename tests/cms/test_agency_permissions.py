@@ -44,11 +44,11 @@ def test_members_upload_images_and_documents_into_their_agencys_own_collection(
     make_member, agency_factory, client
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from wagtail.documents.permissions import permission_policy as documents
+    from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
-    from wagtail.images.permissions import permission_policy as images
     from wagtail.images.tests.utils import get_test_image_file
     from wagtail.models import Collection
+    from wagtail.permissions import policy_registry
 
     from cms.services import agency_editor_groups_ensure
 
@@ -59,7 +59,8 @@ def test_members_upload_images_and_documents_into_their_agencys_own_collection(
     agency_editor_groups_ensure()
     named_a = Collection.objects.filter(name=agency_a.name)
     assert named_a.count() == 1
-    for policy in (images, documents):
+    for model in (get_image_model(), get_document_model()):
+        policy = policy_registry.get_by_type(model)
         allowed = list(policy.collections_user_has_permission_for(editor_a, "add"))
         assert allowed == [named_a.get()]
 
