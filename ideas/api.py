@@ -185,7 +185,7 @@ def _raise(error: IdeaError):
 
 def _idea_for_staff(idea_id: int) -> Idea:
     if not 1 <= idea_id <= MAX_ID:
-        raise HttpError(404, "ไม่พบข้อเสนอ (idea not found)")
+        raise HttpError(404, services.IDEA_GONE)
     return get_object_or_404(Idea, pk=idea_id)
 
 
@@ -195,13 +195,13 @@ def _visible_idea(request, idea_id: int, *, lean: bool = False) -> Idea:
     the vote service re-checks the status under the row lock when it moves the counter)."""
     user = api_user(request)
     if not 1 <= idea_id <= MAX_ID:
-        raise HttpError(404, "ไม่พบข้อเสนอ (idea not found)")
+        raise HttpError(404, services.IDEA_GONE)
     if lean:
         idea = selectors.idea_for_action(pk=idea_id)
     else:
         idea = selectors.idea_detail(pk=idea_id, viewer=user)
     if idea is None or not user.has_perm("ideas.view_idea", idea):
-        raise HttpError(404, "ไม่พบข้อเสนอ (idea not found)")
+        raise HttpError(404, services.IDEA_GONE)
     return idea
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from . import selectors
 from .models import Agency, Role
 from .permissions import has_agency_role
+from .ratelimit import RATE_LIMITED
 
 
 def privacy_notice(request):
@@ -45,9 +46,7 @@ def audit_log(request, slug: str):
 
 def rate_limited(request, exception=None):
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"detail": "ทำรายการถี่เกินไป กรุณารอสักครู่แล้วลองใหม่ (rate limit exceeded)"}, status=429
-        )
+        return JsonResponse({"detail": RATE_LIMITED}, status=429)
     return render(request, "429.html", status=429)
 
 

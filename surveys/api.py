@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 
 from portal.api_auth import api_user, require_user
 from portal.models import Agency
+from portal.ratelimit import RATE_LIMITED
 
 from . import selectors, throttle
 from .models import SurveyPage
@@ -129,7 +130,7 @@ def survey_respond(request, response: HttpResponse, payload: ResponseIn, survey_
         if survey.is_open and throttle.anonymous_rate_limited(request, survey):
             raise HttpError(429, "มีการส่งคำตอบจากเครือข่ายนี้มากเกินไป กรุณาลองใหม่ภายหลัง (rate limited)")
     if user.is_authenticated and throttle.user_rate_limited(request):
-        raise HttpError(429, "ทำรายการถี่เกินไป กรุณารอสักครู่แล้วลองใหม่ (rate limit exceeded)")
+        raise HttpError(429, RATE_LIMITED)
     try:
         saved = survey_response_submit(
             survey=survey, user=user, answers=payload.answers, consent=payload.consent

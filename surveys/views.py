@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.honeypot import honeypot_problem
+from portal.ratelimit import RATE_LIMITED
 from portal.thai_dates import current_fiscal_year
 
 from . import charts, exports, selectors, throttle
@@ -109,9 +110,7 @@ def survey_page_serve(page: SurveyPage, request):
                     status=429,
                 )
             if is_user and throttle.user_rate_limited(request):
-                raise SurveyInputError(
-                    "ทำรายการถี่เกินไป กรุณารอสักครู่แล้วลองใหม่ (rate limit exceeded)", status=429
-                )
+                raise SurveyInputError(RATE_LIMITED, status=429)
             survey_response_submit(survey=page, user=user, answers=answers, consent=consent)
         except SurveyInputError as exc:
             status = 400 if exc.status == 422 else exc.status
