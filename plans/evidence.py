@@ -59,6 +59,11 @@ def month_key(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def _month_of(value: dt.datetime | None) -> str:
+    """The month (``month_key``) of a moment in Thailand; "" when there is none."""
+    return month_key(timezone.localtime(value).date()) if value else ""
+
+
 def month_label(day: dt.date) -> str:
     return f"{THAI_MONTHS_SHORT[day.month - 1]} {day.year + 543}"
 
@@ -574,7 +579,7 @@ def idea_rows(*, agency: Agency, fiscal_year: int):
             "status": status,
             "origin": origin,
             "created_at": created_at,
-            "month": month_key(timezone.localtime(created_at).date()),
+            "month": _month_of(created_at),
             "first_response_at": first_response_at,
             "days_to_response": days,
             "vote_count": votes,
@@ -603,23 +608,18 @@ class Pseudonyms:
         return self._numbers[user_id]
 
 
-def _local(value: dt.datetime | None) -> dt.datetime | None:
-    return timezone.localtime(value) if value else None
-
-
 def vote_rows(*, agency: Agency, fiscal_year: int, people: Pseudonyms):
     """Every vote behind "โหวต" / "ผู้โหวต (คน)" and the monthly vote counts."""
     votes = agency_year_votes(agency, fiscal_year).order_by("created_at", "pk")
     for pk, idea_id, user_id, created_at in votes.values_list(
         "pk", "idea_id", "user_id", "created_at"
     ).iterator(chunk_size=5000):
-        local = _local(created_at)
         yield {
             "id": pk,
             "idea_id": idea_id,
             "person": people(user_id),
             "created_at": created_at,
-            "month": month_key(local.date()),
+            "month": _month_of(created_at),
         }
 
 
@@ -634,7 +634,7 @@ def comment_rows(*, agency: Agency, fiscal_year: int, people: Pseudonyms):
             "idea_id": idea_id,
             "person": people(user_id),
             "created_at": created_at,
-            "month": month_key(_local(created_at).date()),
+            "month": _month_of(created_at),
         }
 
 
@@ -649,7 +649,7 @@ def survey_response_rows(*, agency: Agency, fiscal_year: int):
             "survey_id": survey_id,
             "survey": title,
             "submitted_at": submitted_at,
-            "month": month_key(_local(submitted_at).date()),
+            "month": _month_of(submitted_at),
         }
 
 
@@ -698,7 +698,7 @@ def workshop_participant_rows(*, agency: Agency, fiscal_year: int, people: Pseud
             "workshop_id": workshop_id,
             "person": people(user_id),
             "held_at": held_at,
-            "month": month_key(_local(held_at).date()) if held_at else "",
+            "month": _month_of(held_at),
         }
 
 
