@@ -22,12 +22,13 @@ way there. So the score combines, in a logistic model fitted on our own labelled
 - ``specific``: ``key`` in both directions, the higher one: are the most specific words of one
   of the two texts all matched in the other? The lexical signal that held up best on pairs
   from agencies the rules were not written for (a hard negative names a specific thing of its
-  own: "พัดลม" vs "หลังคา").
+  own: "พัดลม" vs "หลังคา");
+- ``detail``: are the details of each object (its modifiers and whom it is for: "ผู้พิการ" in
+  "ห้องน้ำสำหรับผู้พิการ") named in the other text? The least matched one (``detail_match``).
 
 The score is a product of two logistic models: P(same topic) from the first three (sentence
-and word similarity) × P(same idea | same topic) from the last four (the frame and
-``specific``). One linear
-model over all six had to trade the two jobs off: sentence similarity is what tells apart ideas
+and word similarity) × P(same idea | same topic) from the last five (the frame, ``specific``
+and ``detail``). One linear model over all of them had to trade the two jobs off: sentence similarity is what tells apart ideas
 on different topics (ranking a pool of ideas), but among ideas on the *same* topic it points the
 wrong way (a hard negative "ขอให้ติดตั้งเก้าอี้ที่ป้ายรถเมล์" shares more words with "ขอให้ติดตั้ง
 หลังคาที่ป้ายรถเมล์" than an informal paraphrase does). ``manage.py tune_similarity`` fits both on
