@@ -82,8 +82,8 @@ def _with_cached_restrictions(page: Page, ids: list[int]) -> Page:
     return page
 
 
-def _cached_route(request, path: str, found=None):
-    key = _key(request, path)
+def _cached_route(request, path: str, key: str, found):
+    """The route from ``found`` (what the cache held under ``key``), or worked out and kept."""
     if found is not None:
         page_id, content_type_id, restriction_ids = found
         model = ContentType.objects.get_for_id(content_type_id).model_class()
@@ -135,12 +135,13 @@ def serve(request, path):
     """``wagtail.views.serve`` with the route looked up in the cache for GET/HEAD requests."""
     if request.method in ("GET", "HEAD") and not hasattr(request, "_wagtail_route_for_request"):
         try:
-            found = cache.get(_key(request, path))
+            key = _key(request, path)
+            found = cache.get(key)
             if found is not None:
                 response = _shared_response(request, found)
                 if response is not None:
                     return response
-            request._wagtail_route_for_request = _cached_route(request, path, found)
+            request._wagtail_route_for_request = _cached_route(request, path, key, found)
         except Exception:  # e.g. the cache is down: route the usual (uncached) way
             logger.exception("cached page routing failed for %s", path)
             if hasattr(request, "_wagtail_route_for_request"):
