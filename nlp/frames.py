@@ -16,7 +16,7 @@ bundled ORCHID perceptron POS tagger (offline) for nouns and the word lists in
   fillers), with up to two following nouns as modifiers; else the noun after "ไม่มี"; else the
   first noun of the text (a topicalised object: "ห้องน้ำผู้หญิงน้อยเกิน ควรสร้างเพิ่ม").
 
-Objects are compared by `word_match`: 1.0 for the same word, a synonym from the data file, or a
+Objects are compared by `word_match`: 1.0 for the same word, a synonym (data file or Thai WordNet), or a
 compound containing the other ("ไฟ" / "ไฟส่องสว่าง"), else the cosine of the words' vectors.
 """
 
@@ -28,7 +28,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import pipeline
+from . import pipeline, wordnet
 
 DATA_PATH = Path(__file__).resolve().parent / "data" / "idea_frames.json"
 OBJECT_WINDOW = 4  # tokens after an action in which its object is looked for
@@ -342,12 +342,21 @@ def extract(text: str) -> Frame:
     return Frame(actions=list(dict.fromkeys(classes)), objects=objects, act=act)
 
 
+@functools.lru_cache(maxsize=65_536)
+def synonym_keys(word: str) -> frozenset[str]:
+    """What makes two words synonyms: the word's listed synonym group (data file) and its Thai
+    WordNet synsets; two words sharing a key are synonyms."""
+    group = lexicon().synonym_group.get(word)
+    listed = frozenset() if group is None else frozenset((f"listed:{group}",))
+    return listed | wordnet.synsets(word)
+
+
 def same_word(a: str, b: str) -> bool:
-    """Same word, listed synonyms, or a Thai compound containing the other ("ไฟ" in "ไฟถนน")."""
+    """Same word, synonyms (listed or Thai WordNet), or a Thai compound containing the other
+    ("ไฟ" in "ไฟถนน")."""
     if a == b:
         return True
-    groups = lexicon().synonym_group
-    if a in groups and groups.get(a) == groups.get(b):
+    if synonym_keys(a) & synonym_keys(b):
         return True
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     return len(short) >= 2 and long.startswith(short) and not short.isascii()

@@ -6,8 +6,9 @@ way there. So the score combines, in a logistic model fitted on our own labelled
 
 - ``cos``: cosine of the two sentence vectors (multilingual USE);
 - ``coverage``: how well the content words of one text are matched by words of the other
-  (each word's best cosine to a word of the other text, weighted by IDF: synonyms and registers
-  such as "คนแก่"/"ผู้สูงอายุ" still match);
+  (each word's best cosine to a word of the other text, weighted by IDF; synonyms listed in
+  ``data/idea_frames.json`` or in the Thai WordNet that pythainlp ships, such as
+  "คนแก่"/"ผู้สูงอายุ", count as a full match);
 - ``key``: how well the *most specific* words of the shorter text (highest IDF, e.g. "ราวจับ",
   "ทางลาด") are matched in the other;
 - ``object``: is the object of each idea ("ที่จอดรถ" in "เพิ่มที่จอดรถผู้พิการ", found by the rules
@@ -190,6 +191,22 @@ def detail_match(
     return min(values) if values else 1.0
 
 
+def _with_synonyms(words_a: list[str], words_b: list[str], sims: np.ndarray) -> np.ndarray:
+    """Word cosines with synonyms (listed or Thai WordNet: "คนแก่"/"ผู้สูงอายุ") set to 1.0:
+    single-word vectors often miss them."""
+    keys_b = [(j, frames.synonym_keys(w)) for j, w in enumerate(words_b)]
+    keys_b = [(j, keys) for j, keys in keys_b if keys]
+    if not keys_b:
+        return sims
+    for i, word in enumerate(words_a):
+        keys_a = frames.synonym_keys(word)
+        if keys_a:
+            for j, keys in keys_b:
+                if keys_a & keys:
+                    sims[i, j] = 1.0
+    return sims
+
+
 def features(
     a: Signature, b: Signature, wa: np.ndarray | None = None, wb: np.ndarray | None = None
 ) -> list[float]:
@@ -201,7 +218,7 @@ def features(
         return [cos, 0.0, 0.0, 0.5, action, 0.5 * action, 0.0, 1.0]
     wa = word_vectors(a.words) if wa is None else wa
     wb = word_vectors(b.words) if wb is None else wb
-    sims = wa @ wb.T
+    sims = _with_synonyms(a.words, b.words, wa @ wb.T)
     ia, ib = _idf(a.words), _idf(b.words)
     best_a, best_b = sims.max(axis=1), sims.max(axis=0)
     cover_a = float((best_a * ia).sum() / ia.sum())
@@ -353,6 +370,30 @@ def fit(pairs: list[dict], folds: int = 5, repeats: int = 5, c: float = 1.0) -> 
     }
 
 
+STYLE_LEAK = 0.2  # a style-only cue this far from AUC 0.5 gives a file's labels away
+
+
+def style_baselines(pairs: list[dict]) -> dict[str, float]:
+    """AUC of style-only cues as "same idea" scores: the length difference of the two texts and
+    (one minus) their shared letters. A pair file whose paraphrases are all written in another
+    register than the original, and whose different ideas copy its wording, can be solved by
+    these cues alone (our first three files: 0.78-0.97), and so can a model that learned them;
+    0.5 means style tells nothing."""
+    from difflib import SequenceMatcher
+
+    from sklearn.metrics import roc_auc_score
+
+    labels = [bool(p["duplicate"]) for p in pairs]
+    if all(labels) or not any(labels):
+        return {}
+    length = [abs(len(p["a"]) - len(p["b"])) for p in pairs]
+    letters = [1.0 - SequenceMatcher(None, p["a"], p["b"]).ratio() for p in pairs]
+    return {
+        "length_difference": round(float(roc_auc_score(labels, length)), 3),
+        "letters_not_shared": round(float(roc_auc_score(labels, letters)), 3),
+    }
+
+
 def evaluate(pairs: list[dict]) -> dict:
     """Same-idea accuracy at the threshold + recall@1/@5 of each true partner in the pool."""
     texts = list(dict.fromkeys([p["a"] for p in pairs] + [p["b"] for p in pairs]))
@@ -400,4 +441,5 @@ def evaluate(pairs: list[dict]) -> dict:
         "recall_at_5": hits5 / queries if queries else 0.0,
         "threshold": th,
         "pool": n,
+        "style": style_baselines(pairs),
     }

@@ -296,3 +296,53 @@ def test_frame_agents_and_requests_after_a_subject():
     assert frames.extract("ขอให้มีเจ้าหน้าที่มาตรวจน้ำประปา").actions[0] == "inspect"
     # "เก็บค่า" charges a fee: not the cleaning class of "เก็บ"
     assert "clean" not in frames.extract("ยกเลิกการเก็บค่าเข้าสวนสาธารณะ").actions
+
+
+def test_thai_wordnet_synonyms_from_the_pythainlp_wheel():
+    from nlp import wordnet
+
+    # not in our own synonym list: read from pythainlp's shipped wordnet_th.db
+    assert frames.same_word("คนแก่", "ผู้สูงอายุ") and frames.same_word("ห้องน้ำ", "สุขา")
+    assert frames.same_word("รถเมล์", "รถโดยสารประจำทาง") and frames.same_word("ซ่อม", "ซ่อมแซม")
+    assert not frames.same_word("หลังคา", "พัดลม")
+    assert (
+        wordnet.synsets("ไฟ") == frozenset()
+    )  # six senses (fire, electricity, lamp...): too vague
+    assert not frames.same_word("ไฟ", "เพลิง")
+    assert wordnet.synsets("ไม่มีคำนี้ในพจนานุกรม") == frozenset()
+
+
+def test_synonyms_count_as_a_full_word_match(warm_models):
+    elderly, old_people = similarity.signatures(["ที่นั่งสำหรับผู้สูงอายุ", "ที่นั่งสำหรับคนแก่"])
+    assert "ผู้สูงอายุ" in elderly.words and "คนแก่" in old_people.words
+    sims = similarity._with_synonyms(
+        elderly.words, old_people.words, np.zeros((len(elderly.words), len(old_people.words)))
+    )
+    assert sims[elderly.words.index("ผู้สูงอายุ"), old_people.words.index("คนแก่")] == 1.0
+    coverage = similarity.features(elderly, old_people)[similarity.FEATURES.index("coverage")]
+    assert coverage > 0.99
+
+
+def test_style_baselines_tell_whether_a_pair_file_leaks_its_labels(tmp_path, capsys):
+    # paraphrases long and informal, different ideas copying the wording: style gives it away
+    leaky = [
+        {"a": "ขอให้ซ่อมหลังคาโรงยิม", "b": "ฝนตกทีไรโรงยิมน้ำหยดทุกที ช่วยดูหน่อยนะคะ", "duplicate": True},
+        {"a": "ขอให้ขยายเวลาเปิดห้องสมุด", "b": "ห้องสมุดปิดเร็วไป เลิกงานมาก็ปิดแล้วอ่ะ", "duplicate": True},
+        {"a": "ขอให้ซ่อมหลังคาโรงยิม", "b": "ขอให้ซ่อมพัดลมโรงยิม", "duplicate": False},
+        {"a": "ขอให้ขยายเวลาเปิดห้องสมุด", "b": "ขอให้ขยายพื้นที่ห้องสมุด", "duplicate": False},
+    ]
+    style = similarity.style_baselines(leaky)
+    assert style["length_difference"] == 1.0 and style["letters_not_shared"] == 1.0
+    balanced = [dict(r) for r in leaky]
+    balanced[1]["b"] = "ขอให้เปิดห้องสมุดนานขึ้น"  # a paraphrase in the same register
+    balanced[3]["b"] = "ห้องสมุดคับแคบมาก ที่นั่งไม่พอเลย อยากให้ต่อเติมให้กว้างกว่านี้"
+    style = similarity.style_baselines(balanced)
+    assert all(0.25 <= v <= 0.75 for v in style.values())
+    assert similarity.style_baselines(leaky[:2]) == {}  # one class only: no AUC
+
+    path = tmp_path / "leaky.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in leaky), encoding="utf-8")
+    call_command("evaluate_similarity", str(path))
+    out = capsys.readouterr().out
+    assert "length difference 1.00, letters not shared 1.00" in out
+    assert "warning: style alone tells" in out

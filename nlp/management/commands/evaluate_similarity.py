@@ -36,3 +36,18 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"recall@1: {result['recall_at_1']:.3f}")
         self.stdout.write(f"recall@5: {result['recall_at_5']:.3f}")
+        style = result["style"]
+        if style:
+            self.stdout.write(
+                "style-only baselines, AUC (0.5 = style tells nothing): "
+                f"length difference {style['length_difference']:.2f}, "
+                f"letters not shared {style['letters_not_shared']:.2f}"
+            )
+            if any(abs(v - 0.5) > similarity.STYLE_LEAK for v in style.values()):
+                self.stdout.write(
+                    self.style.WARNING(
+                        "warning: style alone tells this file's same-idea pairs from the others "
+                        "(paraphrases written in another register or length, different ideas "
+                        "copying the wording); a model can score well here without reading meaning"
+                    )
+                )
