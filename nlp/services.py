@@ -168,6 +168,11 @@ def signature_delete(*, kind: str, object_id: int) -> None:
     TextSignature.objects.filter(kind=kind, object_id=object_id).delete()
 
 
+def _word_keys(word: str) -> tuple[str, ...]:
+    """The word itself and its synonym keys (listed groups, Thai WordNet synsets)."""
+    return (word, *frames.synonym_keys(word))
+
+
 @dataclass
 class _Matrix:
     version: tuple
@@ -175,11 +180,38 @@ class _Matrix:
     vectors: np.ndarray
     words: list[list[str]]
     frames: list[frames.Frame]
+    _postings: dict[str, np.ndarray] | None = None
+
+    def postings(self) -> dict[str, np.ndarray]:
+        """Word or synonym key → rows holding it; built on the first lexical lookup."""
+        if self._postings is None:
+            rows_of: dict[str, list[int]] = {}
+            for row, words in enumerate(self.words):
+                for key in {k for w in words for k in _word_keys(w)}:
+                    rows_of.setdefault(key, []).append(row)
+            self._postings = {k: np.array(v, dtype=np.int64) for k, v in rows_of.items()}
+        return self._postings
+
+    def lexical_scores(self, words: list[str]) -> np.ndarray:
+        """Per row: the summed IDF of the query's content words it holds (or a synonym of)."""
+        scores = np.zeros(len(self.ids), dtype=np.float32)
+        postings = self.postings()
+        idf = tagger.bundle().idf
+        max_idf = tagger.bundle().max_idf
+        for word in words:
+            found = [postings[k] for k in _word_keys(word) if k in postings]
+            if found:
+                scores[np.unique(np.concatenate(found))] += idf.get(word, max_idf)
+        return scores
 
 
 _matrix_lock = threading.Lock()
 _matrices: dict[tuple[str, int | None], _Matrix] = {}
-PREFILTER = 20  # candidates re-scored with the full measure, taken by sentence cosine
+# candidates re-scored with the full measure: the nearest by sentence cosine, and the ones that
+# share the most specific words (a paraphrase in another register can have a low cosine: "ฝนตก
+# ทีไรโรงยิมน้ำหยด" for "ซ่อมหลังคาโรงยิม", among many other ideas about the same gym)
+PREFILTER = 20
+LEXICAL_PREFILTER = 20
 
 
 def _signatures_qs(kind: str, scope_id: int | None):
@@ -246,6 +278,12 @@ def similar(
         cosines = np.where(np.isin(stored.ids, list(excluded)), -2.0, cosines)
     count = min(len(cosines), PREFILTER + len(excluded))
     candidates = np.argpartition(-cosines, count - 1)[:count]
+    shared = stored.lexical_scores(query.words)
+    shared[cosines <= -2.0] = 0.0
+    count = min(int((shared > 0).sum()), LEXICAL_PREFILTER)
+    if count:
+        lexical = np.argpartition(-shared, count - 1)[:count]
+        candidates = np.union1d(candidates, lexical)
     query_word_vectors = similarity.word_vectors(query.words)
     threshold = similarity.threshold()
     results = []

@@ -346,3 +346,26 @@ def test_style_baselines_tell_whether_a_pair_file_leaks_its_labels(tmp_path, cap
     out = capsys.readouterr().out
     assert "length difference 1.00, letters not shared 1.00" in out
     assert "warning: style alone tells" in out
+
+
+def test_similar_also_rescores_ideas_that_share_specific_words(warm_models, monkeypatch):
+    """Candidates come from the sentence cosine *and* from shared words (or synonyms): with the
+    cosine channel off, only the lexical one is left to find them."""
+    texts = {
+        1: "ขอให้ซ่อมหลังคาโรงยิมของโรงเรียน",
+        2: "ขอให้ทำความสะอาดสุขาในสวนสาธารณะ",
+        3: "ขอให้เก็บขยะในตลาดสดทุกวัน",
+    }
+    for object_id, text in texts.items():
+        services.signature_update(kind="idea", object_id=object_id, scope_id=30, text=text)
+    monkeypatch.setattr(services, "PREFILTER", 0)
+    monkeypatch.setattr(similarity, "combine", lambda values: 1.0)  # keep every re-scored one
+    found = services.similar(kind="idea", text="ฝนตกทีไรหลังคารั่ว น้ำหยดใส่สนาม", scope_id=30)
+    assert [object_id for object_id, _ in found] == [1]
+    # "ห้องน้ำ" shares a Thai WordNet synset with "สุขา"
+    found = services.similar(kind="idea", text="ห้องน้ำในสวนสกปรกมาก", scope_id=30)
+    assert [object_id for object_id, _ in found] == [2]
+    excluded = services.similar(kind="idea", text="ห้องน้ำ", scope_id=30, exclude_ids=[2])
+    assert 2 not in [object_id for object_id, _ in excluded]
+    monkeypatch.setattr(services, "LEXICAL_PREFILTER", 0)
+    assert services.similar(kind="idea", text="หลังคารั่ว", scope_id=30) == []
