@@ -52,7 +52,14 @@ import numpy as np
 
 from . import encoder, frames, pipeline
 
-PARAMS_PATH = Path(__file__).resolve().parent / "data" / "similarity.json"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+PARAMS_PATH = DATA_DIR / "similarity.json"
+# the pairs the measure is fitted on: the first set, then one written so that style (register,
+# length, shared letters) does not give the label away (see `style_baselines`)
+TRAIN_FILES = (
+    DATA_DIR / "similarity_pairs_train.jsonl",
+    DATA_DIR / "similarity_pairs_train_balanced.jsonl",
+)
 TOPIC_FEATURES = ("cos", "coverage", "key")
 IDEA_FEATURES = ("object", "action", "frame", "specific", "detail")
 FEATURES = TOPIC_FEATURES + IDEA_FEATURES

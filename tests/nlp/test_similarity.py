@@ -2,7 +2,7 @@ import json
 
 import numpy as np
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -369,3 +369,35 @@ def test_similar_also_rescores_ideas_that_share_specific_words(warm_models, monk
     assert 2 not in [object_id for object_id, _ in excluded]
     monkeypatch.setattr(services, "LEXICAL_PREFILTER", 0)
     assert services.similar(kind="idea", text="หลังคารั่ว", scope_id=30) == []
+
+
+def test_tune_similarity_reads_several_files_and_dry_run_keeps_the_params(
+    warm_models, tmp_path, capsys
+):
+    assert [p.name for p in similarity.TRAIN_FILES] == [
+        "similarity_pairs_train.jsonl",
+        "similarity_pairs_train_balanced.jsonl",
+    ]
+    assert all(p.is_file() for p in similarity.TRAIN_FILES)
+    before = similarity.PARAMS_PATH.read_text(encoding="utf-8")
+    paths = []
+    for i, path in enumerate(similarity.TRAIN_FILES):
+        paths.append(tmp_path / f"part{i}.jsonl")
+        paths[-1].write_text(
+            "\n".join(path.read_text(encoding="utf-8").splitlines()[:12]), encoding="utf-8"
+        )
+    call_command("tune_similarity", *map(str, paths), "--dry-run")
+    fitted = json.loads(capsys.readouterr().out)
+    assert fitted["fitted_on"] == 24
+    assert similarity.PARAMS_PATH.read_text(encoding="utf-8") == before
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("tune_similarity", str(tmp_path / "missing.jsonl"), "--dry-run")
+
+
+@pytest.mark.parametrize(
+    "name", ["similarity_pairs_train_balanced.jsonl", "similarity_pairs_heldout5.jsonl"]
+)
+def test_the_balanced_pair_files_do_not_give_their_labels_away_by_style(name):
+    pairs = tagger.read_jsonl(tagger.DATA_DIR / name)
+    style = similarity.style_baselines(pairs)
+    assert all(abs(value - 0.5) <= 0.1 for value in style.values()), style

@@ -8,19 +8,22 @@ from nlp import similarity, tagger
 
 
 class Command(BaseCommand):
-    help = "Fit the same-idea measure on a JSONL file of {a, b, duplicate} pairs (tuning set only)."
+    help = (
+        "Fit the same-idea measure on JSONL files of {a, b, duplicate} pairs (tuning sets only; "
+        "default: the training files in nlp/data)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "file", nargs="?", default=str(tagger.DATA_DIR / "similarity_pairs_train.jsonl")
-        )
+        parser.add_argument("files", nargs="*", default=[str(p) for p in similarity.TRAIN_FILES])
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args, **options):
-        try:
-            pairs = tagger.read_jsonl(options["file"])
-        except (OSError, ValueError) as exc:
-            raise CommandError(str(exc)) from exc
+        pairs = []
+        for path in options["files"]:
+            try:
+                pairs += tagger.read_jsonl(path)
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"cannot read {path}: {exc}") from exc
         params = similarity.fit(pairs)
         self.stdout.write(json.dumps(params, ensure_ascii=False))
         if not options["dry_run"]:
