@@ -25,6 +25,11 @@ from .models import Workshop
 
 RATE_CAPACITY = 20  # ops per connection in a burst...
 RATE_REFILL_PER_SECOND = 2.0  # ...refilled at 20 per 10 seconds
+# Board changes per participant across all their connections (shared cache, so across processes
+# too): opening more connections must not multiply the per-connection budget.
+PARTICIPANT_OPS_PER_WINDOW = 60
+PARTICIPANT_WINDOW_SECONDS = 10
+RATE_LIMITED = "ส่งคำสั่งถี่เกินไป กรุณารอสักครู่ (rate limited)"
 # Presence lists are O(participants): broadcast at most one immediately and one trailing update
 # per interval and workshop (coordinated through the shared cache, so across processes too).
 PRESENCE_INTERVAL = 1.0
@@ -160,7 +165,7 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
             return
         client_id = "" if client_id is None else str(client_id)
         if not self.bucket.take():
-            await self._error("rate_limited", "ส่งคำสั่งถี่เกินไป กรุณารอสักครู่ (rate limited)", client_id)
+            await self._error("rate_limited", RATE_LIMITED, client_id)
             return
         kind = content.get("type")
         if not isinstance(kind, str):
@@ -246,6 +251,9 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
         if self.participant is None:
             await self._error("forbidden", "กรุณาเข้าร่วมก่อน (join first)", client_id)
             return
+        if not await self._participant_may_change():
+            await self._error("rate_limited", RATE_LIMITED, client_id)
+            return
         actor = services.Actor(
             participant=self.participant, user=self.scope.get("user"), facilitator=self.facilitator
         )
@@ -263,6 +271,18 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
             return
         # Committed: publish from here, so the database thread is already free for the next op.
         await fanout.publish(self.layer, self.workshop_id, event.as_message())
+
+    async def _participant_may_change(self) -> bool:
+        """The participant's changes in this window, across all their connections, within
+        PARTICIPANT_OPS_PER_WINDOW (a fixed window in the shared cache)."""
+        window = int(time.time() // PARTICIPANT_WINDOW_SECONDS)
+        key = f"ws-ops:{self.participant.pk}:{window}"
+        try:
+            await cache.aadd(key, 0, timeout=PARTICIPANT_WINDOW_SECONDS * 2)
+            used = await cache.aincr(key)
+        except Exception:  # cache down: the per-connection bucket still applies
+            return True
+        return used <= PARTICIPANT_OPS_PER_WINDOW
 
     # --- outgoing ----------------------------------------------------------------------------
 

@@ -362,3 +362,27 @@ async def test_connections_open_no_channel_of_their_own(board, monkeypatch):
     assert (await bob.recv_type("event"))["data"]["text"] == "ถึงทุกคนผ่านฮับ"
     await alice.close()
     await bob.close()
+
+
+async def test_rate_limit_per_participant_across_connections(board, monkeypatch):
+    from workshops import consumers
+
+    monkeypatch.setattr(consumers, "PARTICIPANT_OPS_PER_WINDOW", 3)
+    monkeypatch.setattr(consumers, "PARTICIPANT_WINDOW_SECONDS", 3600)  # one window for the test
+    workshop, _, _ = await db(board)
+    alice = await connect(workshop.code, name="อลิซ")
+    token = alice.state["me"]["token"]
+    second = await connect(workshop.code, name="อลิซ", participant_token=token)
+    assert second.state["me"]["id"] == alice.state["me"]["id"]
+    await alice.op("note.add", text="หนึ่ง")
+    await second.op("note.add", text="สอง")
+    await alice.op("note.add", text="สาม")
+    # each connection's own bucket is far from empty, but the participant's budget is spent
+    assert (await second.error("note.add", text="สี่"))["code"] == "rate_limited"
+    assert (await alice.error("note.add", text="ห้า"))["code"] == "rate_limited"
+    assert await db(Note.objects.count) == 3
+    bob = await connect(workshop.code, name="บ็อบ")  # another participant has their own
+    assert (await bob.op("note.add", text="ได้"))["data"]["text"] == "ได้"
+    await alice.close()
+    await second.close()
+    await bob.close()
