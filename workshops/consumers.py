@@ -14,6 +14,7 @@ import json
 import time
 from urllib.parse import parse_qs
 
+from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -50,6 +51,13 @@ class TokenBucket:
             self.tokens -= 1
             return True
         return False
+
+
+def _count(key: str) -> int:
+    """One more in a window counter. The cache's own `incr` (atomic on Redis, keeps the expiry);
+    the async `aincr` is a get-then-set that loses concurrent increments."""
+    cache.add(key, 0, timeout=PARTICIPANT_WINDOW_SECONDS * 2)
+    return cache.incr(key)
 
 
 _warmed = False
@@ -278,8 +286,7 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
         window = int(time.time() // PARTICIPANT_WINDOW_SECONDS)
         key = f"ws-ops:{self.participant.pk}:{window}"
         try:
-            await cache.aadd(key, 0, timeout=PARTICIPANT_WINDOW_SECONDS * 2)
-            used = await cache.aincr(key)
+            used = await sync_to_async(_count, thread_sensitive=False)(key)
         except Exception:  # cache down: the per-connection bucket still applies
             return True
         return used <= PARTICIPANT_OPS_PER_WINDOW
