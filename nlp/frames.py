@@ -16,8 +16,9 @@ bundled ORCHID perceptron POS tagger (offline) for nouns and the word lists in
   fillers), with up to two following nouns as modifiers; else the noun after "ไม่มี"; else the
   first noun of the text (a topicalised object: "ห้องน้ำผู้หญิงน้อยเกิน ควรสร้างเพิ่ม").
 
-Objects are compared by `word_match`: 1.0 for the same word, a synonym (data file or Thai WordNet), or a
-compound containing the other ("ไฟ" / "ไฟส่องสว่าง"), else the cosine of the words' vectors.
+Objects are compared by `word_match`: 1.0 for the same word, a synonym (data file or Thai
+WordNet), or a compound containing the other ("ไฟ" / "ไฟส่องสว่าง"), else the cosine of the words'
+vectors.
 """
 
 from __future__ import annotations

@@ -208,8 +208,8 @@ class _Matrix:
 _matrix_lock = threading.Lock()
 _matrices: dict[tuple[str, int | None], _Matrix] = {}
 # candidates re-scored with the full measure: the nearest by sentence cosine, and the ones that
-# share the most specific words (a paraphrase in another register can have a low cosine: "ฝนตก
-# ทีไรโรงยิมน้ำหยด" for "ซ่อมหลังคาโรงยิม", among many other ideas about the same gym)
+# share the most specific words (a paraphrase in another register can have a low cosine:
+# "ฝนตกทีไรหลังคาโรงยิมรั่ว" for "ซ่อมหลังคาโรงยิม", among many other ideas about the same gym)
 PREFILTER = 20
 LEXICAL_PREFILTER = 20
 
