@@ -196,12 +196,10 @@ class _Matrix:
         """Per row: the summed IDF of the query's content words it holds (or a synonym of)."""
         scores = np.zeros(len(self.ids), dtype=np.float32)
         postings = self.postings()
-        idf = tagger.bundle().idf
-        max_idf = tagger.bundle().max_idf
-        for word in words:
+        for word, weight in zip(words, similarity.idf_weights(words), strict=True):
             found = [postings[k] for k in _word_keys(word) if k in postings]
             if found:
-                scores[np.unique(np.concatenate(found))] += idf.get(word, max_idf)
+                scores[np.unique(np.concatenate(found))] += weight
         return scores
 
 

@@ -130,7 +130,8 @@ def signature(text: str) -> Signature:
     return signatures([text])[0]
 
 
-def _idf(words: list[str]) -> np.ndarray:
+def idf_weights(words: list[str]) -> np.ndarray:
+    """The tagger's IDF of each word (the highest IDF for a word it has not seen)."""
     from .tagger import bundle
 
     model = bundle()
@@ -226,7 +227,7 @@ def features(
     wa = word_vectors(a.words) if wa is None else wa
     wb = word_vectors(b.words) if wb is None else wb
     sims = _with_synonyms(a.words, b.words, wa @ wb.T)
-    ia, ib = _idf(a.words), _idf(b.words)
+    ia, ib = idf_weights(a.words), idf_weights(b.words)
     best_a, best_b = sims.max(axis=1), sims.max(axis=0)
     cover_a = float((best_a * ia).sum() / ia.sum())
     cover_b = float((best_b * ib).sum() / ib.sum())
@@ -384,8 +385,8 @@ def style_baselines(pairs: list[dict]) -> dict[str, float]:
     """AUC of style-only cues as "same idea" scores: the length difference of the two texts and
     (one minus) their shared letters. A pair file whose paraphrases are all written in another
     register than the original, and whose different ideas copy its wording, can be solved by
-    these cues alone (our first four held-out files: 0.71-0.97), and so can a model that learned them;
-    0.5 means style tells nothing."""
+    these cues alone (our first four held-out files: 0.71-0.97), and so can a model that
+    learned them; 0.5 means style tells nothing."""
     from difflib import SequenceMatcher
 
     from sklearn.metrics import roc_auc_score

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 from collections import defaultdict
+from contextlib import closing
 from pathlib import Path
 
 MAX_SENSES = 4  # words with more senses than this get no WordNet synonyms
@@ -34,7 +35,8 @@ def _index() -> dict[str, frozenset[str]]:
     if path is None:
         return {}
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        # sqlite3's own context manager only commits; closing() closes the connection
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
             rows = connection.execute("SELECT synsetid, li FROM word_synset").fetchall()
     except sqlite3.Error:
         return {}
