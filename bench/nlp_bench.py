@@ -152,6 +152,8 @@ def tagging(args, texts, analyse, word_tokenize, rate) -> None:
 
 def similar_lookup(args, encoder, pipeline, services, TextSignature, np) -> None:
     """similar() p95 at 1k vs 10k stored signatures."""
+    from nlp import pairmodel
+
     TextSignature.objects.filter(kind="bench").delete()
     unique = list(dict.fromkeys(make_texts(1500, seed=11)))[:1000]
     sigs = pipeline_signatures(unique)
@@ -160,7 +162,7 @@ def similar_lookup(args, encoder, pipeline, services, TextSignature, np) -> None
     def rows(scope: int, count: int, start: int):
         out = []
         for i in range(count):
-            vector, words, frame = sigs[i % len(sigs)]
+            vector, words, frame, pieces = sigs[i % len(sigs)]
             if i >= len(sigs):
                 vector = vector + rng.normal(0, 0.02, vector.shape).astype(np.float32)
                 vector /= np.linalg.norm(vector)
@@ -172,6 +174,7 @@ def similar_lookup(args, encoder, pipeline, services, TextSignature, np) -> None
                     vector=encoder.to_bytes(vector),
                     content_tokens=words,
                     frame=frame,
+                    pair_tokens=pieces,
                 )
             )
         return out
@@ -191,6 +194,7 @@ def similar_lookup(args, encoder, pipeline, services, TextSignature, np) -> None
         for q in queries:
             encoder._memo.clear()  # a new idea being typed: its text is not encoded yet
             pipeline._tokenize_cached.cache_clear()
+            pairmodel.text_ids.cache_clear()
             started = time.perf_counter()
             services.similar(kind="bench", text=q, scope_id=scope, limit=5)
             timings.append(time.perf_counter() - started)
@@ -205,9 +209,12 @@ def similar_lookup(args, encoder, pipeline, services, TextSignature, np) -> None
 
 
 def pipeline_signatures(texts: list[str]):
-    from nlp import similarity
+    from nlp import pairmodel, similarity
 
-    return [(s.vector.copy(), s.words, s.frame.to_json()) for s in similarity.signatures(texts)]
+    return [
+        (s.vector.copy(), s.words, s.frame.to_json(), list(pairmodel.text_ids(text)))
+        for text, s in zip(texts, similarity.signatures(texts), strict=True)
+    ]
 
 
 if __name__ == "__main__":

@@ -77,7 +77,5 @@ def tagging_preview(request, payload: TaggingIn):
 def similarity(request, payload: SimilarityIn):
     """Do two texts say the same concrete idea? The measure and threshold of /ideas/similar."""
     rate_limit(request, "tagging_preview")
-    from .similarity import threshold
-
     score, duplicate = services.similarity_score(payload.a, payload.b)
-    return {"score": score, "duplicate": duplicate, "threshold": threshold()}
+    return {"score": score, "duplicate": duplicate, "threshold": services.duplicate_threshold()}

@@ -81,6 +81,8 @@ class TextSignature(models.Model):
     vector = models.BinaryField()  # float32, L2-normalised
     content_tokens = models.JSONField(default=list)
     frame = models.JSONField(default=dict, blank=True)  # {"actions": [...], "objects": [...]}
+    # the pieces the pair model (nlp.pairmodel) reads, so a look-up never re-tokenises the text
+    pair_tokens = models.JSONField(default=list, blank=True)
     # rules the words and frame were computed with (similarity.SIGNATURE_VERSION); older rows are
     # recomputed by `manage.py backfill_signatures`
     version = models.PositiveSmallIntegerField(default=0)

@@ -15,7 +15,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Count, Max
 
-from . import encoder, frames, pipeline, similarity, tagger
+from . import encoder, frames, pairmodel, pipeline, similarity, tagger
 from .models import TextSignature
 
 
@@ -144,7 +144,7 @@ def signatures_update(*, kind: str, items: list[tuple[int, int | None, str]]) ->
         return 0
     sigs = similarity.signatures([text for _, _, text in items])
     stored = 0
-    for (object_id, scope_id, _), sig in zip(items, sigs, strict=True):
+    for (object_id, scope_id, text), sig in zip(items, sigs, strict=True):
         if not sig.vector.any():
             TextSignature.objects.filter(kind=kind, object_id=object_id).delete()
             continue
@@ -156,6 +156,7 @@ def signatures_update(*, kind: str, items: list[tuple[int, int | None, str]]) ->
                 "vector": encoder.to_bytes(sig.vector),
                 "content_tokens": sig.words,
                 "frame": sig.frame.to_json(),
+                "pair_tokens": list(pairmodel.text_ids(text)),
                 "version": similarity.SIGNATURE_VERSION,
             },
         )
@@ -180,6 +181,7 @@ class _Matrix:
     vectors: np.ndarray
     words: list[list[str]]
     frames: list[frames.Frame]
+    pair_tokens: list[list[int]]
     _postings: dict[str, np.ndarray] | None = None
 
     def postings(self) -> dict[str, np.ndarray]:
@@ -229,7 +231,9 @@ def _matrix(kind: str, scope_id: int | None) -> _Matrix:
     if cached is not None and cached.version == version:
         return cached
     rows = list(
-        qs.order_by("object_id").values_list("object_id", "vector", "content_tokens", "frame")
+        qs.order_by("object_id").values_list(
+            "object_id", "vector", "content_tokens", "frame", "pair_tokens"
+        )
     )
     if rows:
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -244,6 +248,7 @@ def _matrix(kind: str, scope_id: int | None) -> _Matrix:
         vectors=vectors,
         words=[r[2] for r in rows],
         frames=[frames.Frame.from_json(r[3]) for r in rows],
+        pair_tokens=[r[4] or [] for r in rows],
     )
     with _matrix_lock:
         _matrices[key] = built
@@ -259,8 +264,12 @@ def similar(
     exclude_ids=(),
 ) -> list[tuple[int, float]]:
     """Stored texts of `kind` (in `scope_id`, or all) that say the same idea as `text`:
-    [(object_id, score)] best first, only scores ≥ the tuned threshold. The query is encoded
-    once; stored texts are never re-encoded."""
+    [(object_id, score)] best first, only scores ≥ the pair model's threshold.
+
+    The query is encoded once; stored texts are never re-encoded. The combined measure of
+    `nlp.similarity` (sentence vectors, words, frames) ranks the candidates found by cosine and
+    by shared words; the pair model then reads the query with each of the best
+    `pairmodel.SHORTLIST` (their stored pieces) and decides."""
     limit = max(0, min(int(limit), 50))
     if limit == 0 or not pipeline.has_word(text):
         return []
@@ -283,8 +292,7 @@ def similar(
         lexical = np.argpartition(-shared, count - 1)[:count]
         candidates = np.union1d(candidates, lexical)
     query_word_vectors = similarity.word_vectors(query.words)
-    threshold = similarity.threshold()
-    results = []
+    shortlist = []
     for row in candidates:
         if cosines[row] <= -2.0:
             continue
@@ -292,16 +300,38 @@ def similar(
             vector=stored.vectors[row], words=stored.words[row], frame=stored.frames[row]
         )
         value = similarity.combine(similarity.features(query, other, wa=query_word_vectors))
+        if value >= pairmodel.FLOOR:
+            shortlist.append((value, int(row)))
+    if not shortlist:
+        return []
+    shortlist = sorted(shortlist, key=lambda item: (-item[0], stored.ids[item[1]]))
+    shortlist = shortlist[: pairmodel.SHORTLIST]
+    read = pair_scores(text, [stored.pair_tokens[row] for _, row in shortlist])
+    threshold = pairmodel.model().threshold
+    results = []
+    for (combined, row), value in zip(shortlist, read, strict=True):
+        if not stored.pair_tokens[row]:
+            value = combined  # stored before the pair model (until backfill_signatures runs)
         if value >= threshold:
-            results.append((int(stored.ids[row]), round(value, 4)))
+            results.append((int(stored.ids[row]), round(float(value), 4)))
     results.sort(key=lambda item: (-item[1], item[0]))
     return results[:limit]
 
 
+def pair_scores(text: str, others: list[list[int]]) -> np.ndarray:
+    """The pair model's P(same idea) of `text` and stored texts given by their pieces."""
+    return pairmodel.model().scores_of_ids(pairmodel.text_ids(text), others)
+
+
+def duplicate_threshold() -> float:
+    return pairmodel.model().threshold
+
+
 def similarity_score(a: str, b: str) -> tuple[float, bool]:
-    """(score 0..1, duplicate?) with the same measure and threshold as `similar`."""
+    """(score 0..1, duplicate?) with the same measure and threshold as `similar`: the pair
+    model reading both texts."""
     if not pipeline.has_word(a) or not pipeline.has_word(b):
         return 0.0, False
-    sig_a, sig_b = similarity.signatures([a, b])
-    value = round(similarity.score(sig_a, sig_b), 4)
-    return value, value >= similarity.threshold()
+    model = pairmodel.model()
+    value = round(float(model.scores(a, [b])[0]), 4)
+    return value, value >= model.threshold

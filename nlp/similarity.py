@@ -1,5 +1,9 @@
 """Same idea or just the same topic? A combined measure of two Thai texts.
 
+Since the pair model (``nlp.pairmodel``, both texts read at once) decides, this measure ranks: it
+picks the candidates the pair model reads in ``services.similar`` (it is fast and needs only what
+a stored signature holds), and ``evaluate`` reports its own accuracy beside the pair model's.
+
 Signals (see DESIGN.md): a sentence embedding says "same topic" well but cannot tell
 "เพิ่มที่จอดรถผู้พิการ" from "เพิ่มทางลาดสำหรับรถเข็นผู้พิการ"; plain word overlap points the wrong
 way there. So the score combines, in a logistic model fitted on our own labelled pairs:
@@ -50,7 +54,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import encoder, frames, pipeline
+from . import encoder, frames, pairmodel, pipeline
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PARAMS_PATH = DATA_DIR / "similarity.json"
@@ -69,8 +73,9 @@ MAX_WORDS = 40
 # request's subject; 3 = agencies and the people an idea speaks for are never its object
 # ("ขอให้เทศบาลติดตั้ง..."); 4 = whom the object is for ("สำหรับผู้พิการ") joins its details,
 # formal request markers; 5 = more listed synonyms (merged into one token: "หญิงตั้งครรภ์");
+# 6 = the pair model's pieces (`TextSignature.pair_tokens`);
 # rows of an older version are recomputed by `manage.py backfill_signatures`
-SIGNATURE_VERSION = 5
+SIGNATURE_VERSION = 6
 KEY_WORDS = 3
 
 DEFAULT_PARAMS = {  # the fitted params at the time of writing, used if the data file is unreadable
@@ -403,7 +408,10 @@ def style_baselines(pairs: list[dict]) -> dict[str, float]:
 
 
 def evaluate(pairs: list[dict]) -> dict:
-    """Same-idea accuracy at the threshold + recall@1/@5 of each true partner in the pool."""
+    """Same-idea accuracy of the pair model at its threshold (and of the combined measure alone)
+    + recall@1/@5 of each true partner when every text is the pool, ranked as `services.similar`
+    ranks: the combined measure's best `pairmodel.SHORTLIST` (≥ `pairmodel.FLOOR`) first, in
+    the pair model's order, then the rest in the combined measure's order."""
     texts = list(dict.fromkeys([p["a"] for p in pairs] + [p["b"] for p in pairs]))
     index = {t: i for i, t in enumerate(texts)}
     sigs = signatures(texts)
@@ -417,11 +425,24 @@ def evaluate(pairs: list[dict]) -> dict:
             else:
                 value = combine(features(sigs[i], sigs[j], vectors[i], vectors[j]))
             matrix[i, j] = matrix[j, i] = value
-    th = threshold()
-    correct = same_found = other_found = 0
+    reader = pairmodel.model()
+    ids = [pairmodel.text_ids(t) for t in texts]
+    read: dict[tuple[int, int], float] = {}
+
+    def pair_scores(i: int, others: list[int]) -> list[float]:
+        missing = [j for j in others if (min(i, j), max(i, j)) not in read]
+        found = reader.scores_of_ids(ids[i], [ids[j] for j in missing])
+        for j, value in zip(missing, found, strict=True):
+            read[min(i, j), max(i, j)] = float(value)
+        return [read[min(i, j), max(i, j)] for j in others]
+
+    th = reader.threshold
+    correct = combined_correct = same_found = other_found = 0
     for p in pairs:
-        predicted = matrix[index[p["a"]], index[p["b"]]] >= th
+        i, j = index[p["a"]], index[p["b"]]
+        predicted = pair_scores(i, [j])[0] >= th
         correct += int(predicted == bool(p["duplicate"]))
+        combined_correct += int((matrix[i, j] >= threshold()) == bool(p["duplicate"]))
         same_found += int(predicted and bool(p["duplicate"]))
         other_found += int(not predicted and not p["duplicate"])
     cluster = _clusters(pairs, texts)
@@ -435,7 +456,12 @@ def evaluate(pairs: list[dict]) -> dict:
             row[i] = -1.0
             # other texts of the same idea (a second paraphrase) may rank above the partner
             row[[k for k in range(n) if cluster[k] == cluster[i] and k != j]] = -1.0
-            rank = int((row > row[j]).sum())
+            order = [int(k) for k in np.argsort(-row, kind="stable")]
+            shortlist = [k for k in order[: pairmodel.SHORTLIST] if row[k] >= pairmodel.FLOOR]
+            read_scores = dict(zip(shortlist, pair_scores(i, shortlist), strict=True))
+            shortlist.sort(key=lambda k, scores=read_scores: -scores[k])
+            ranking = shortlist + [k for k in order if k not in read_scores]
+            rank = ranking.index(j)
             queries += 1
             hits1 += int(rank < 1)
             hits5 += int(rank < 5)
@@ -443,6 +469,7 @@ def evaluate(pairs: list[dict]) -> dict:
         "pairs": len(pairs),
         "duplicates": sum(1 for p in pairs if p["duplicate"]),
         "accuracy": correct / len(pairs) if pairs else 0.0,
+        "combined_accuracy": combined_correct / len(pairs) if pairs else 0.0,
         "same_found": same_found,
         "different_found": other_found,
         "recall_at_1": hits1 / queries if queries else 0.0,

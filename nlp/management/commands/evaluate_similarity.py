@@ -29,6 +29,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"threshold: {result['threshold']:.2f}")
         self.stdout.write(f"same-idea accuracy: {result['accuracy']:.3f}")
+        self.stdout.write(
+            f"  (the combined measure alone, without the pair model: "
+            f"{result['combined_accuracy']:.3f})"
+        )
         different = result["pairs"] - result["duplicates"]
         self.stdout.write(
             f"  same idea recognised: {result['same_found']}/{result['duplicates']}, "

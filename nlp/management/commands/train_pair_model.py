@@ -1,0 +1,45 @@
+"""Train the pair model's adapter (nlp/pairmodel.py) on labelled pairs; store
+nlp/data/pair_adapter.npz. Needs PyTorch, which serving does not: pip install torch==2.13.0."""
+
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from nlp import pairmodel, tagger
+
+
+class Command(BaseCommand):
+    help = (
+        "Fine-tune the pair model (multilingual-e5-small + low-rank adapters) on JSONL files of "
+        "{a, b, duplicate} pairs (default: the training files in nlp/data); needs PyTorch."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="*", default=[str(p) for p in pairmodel.TRAIN_FILES])
+        parser.add_argument("--epochs", type=int, default=8)
+        parser.add_argument("--threshold", type=float, default=pairmodel.DEFAULT_THRESHOLD)
+        parser.add_argument("--output", default=str(pairmodel.ADAPTER_PATH))
+
+    def handle(self, *args, **options):
+        try:
+            from nlp import pairtraining
+        except ImportError as exc:
+            raise CommandError(
+                f"training needs PyTorch ({exc}); install the CPU build: pip install torch==2.13.0"
+            ) from exc
+        pairs = []
+        for path in options["files"]:
+            try:
+                pairs += tagger.read_jsonl(path)
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"cannot read {path}: {exc}") from exc
+        if not pairs:
+            raise CommandError("no pairs to train on")
+        started = time.monotonic()
+        network, _ = pairtraining.train(pairs, epochs=options["epochs"], log=self.stdout.write)
+        path = pairtraining.save(network, Path(options["output"]), options["threshold"])
+        pairmodel.reset()
+        self.stdout.write(
+            f"trained on {len(pairs)} pairs in {time.monotonic() - started:.0f} s → {path}"
+        )
