@@ -92,6 +92,17 @@ def read_jsonl(path: Path | str) -> list[dict]:
     return rows
 
 
+def read_jsonl_files(paths) -> list[dict]:
+    """The rows of several JSONL files; ValueError naming the file that cannot be read."""
+    rows = []
+    for path in paths:
+        try:
+            rows += read_jsonl(path)
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"cannot read {path}: {exc}") from exc
+    return rows
+
+
 def _clean_text(text: str) -> str:
     return pipeline.normalise(text)[: pipeline.MAX_TEXT_CHARS].lower()
 

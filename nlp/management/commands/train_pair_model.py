@@ -28,12 +28,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"training needs PyTorch ({exc}); install the CPU build: pip install torch==2.13.0"
             ) from exc
-        pairs = []
-        for path in options["files"]:
-            try:
-                pairs += tagger.read_jsonl(path)
-            except (OSError, ValueError) as exc:
-                raise CommandError(f"cannot read {path}: {exc}") from exc
+        try:
+            pairs = tagger.read_jsonl_files(options["files"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         if not pairs:
             raise CommandError("no pairs to train on")
         started = time.monotonic()

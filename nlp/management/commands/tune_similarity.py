@@ -18,12 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args, **options):
-        pairs = []
-        for path in options["files"]:
-            try:
-                pairs += tagger.read_jsonl(path)
-            except (OSError, ValueError) as exc:
-                raise CommandError(f"cannot read {path}: {exc}") from exc
+        try:
+            pairs = tagger.read_jsonl_files(options["files"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         params = similarity.fit(pairs)
         self.stdout.write(json.dumps(params, ensure_ascii=False))
         if not options["dry_run"]:
