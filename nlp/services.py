@@ -310,8 +310,8 @@ def similar(
     threshold = pairmodel.model().threshold
     results = []
     for (combined, row), value in zip(shortlist, read, strict=True):
-        if not stored.pair_tokens[row]:
-            value = combined  # stored before the pair model (until backfill_signatures runs)
+        # a row stored before the pair model (until backfill_signatures runs): combined only
+        value = pairmodel.blended(value, combined) if stored.pair_tokens[row] else combined
         if value >= threshold:
             results.append((int(stored.ids[row]), round(float(value), 4)))
     results.sort(key=lambda item: (-item[1], item[0]))
@@ -329,9 +329,11 @@ def duplicate_threshold() -> float:
 
 def similarity_score(a: str, b: str) -> tuple[float, bool]:
     """(score 0..1, duplicate?) with the same measure and threshold as `similar`: the pair
-    model reading both texts."""
+    model reading both texts, blended with the combined measure (`pairmodel.blended`)."""
     if not pipeline.has_word(a) or not pipeline.has_word(b):
         return 0.0, False
     model = pairmodel.model()
-    value = round(float(model.scores(a, [b])[0]), 4)
+    sig_a, sig_b = similarity.signatures([a, b])
+    value = pairmodel.blended(model.scores(a, [b])[0], similarity.score(sig_a, sig_b))
+    value = round(float(value), 4)
     return value, value >= model.threshold

@@ -433,7 +433,7 @@ def evaluate(pairs: list[dict]) -> dict:
         missing = [j for j in others if (min(i, j), max(i, j)) not in read]
         found = reader.scores_of_ids(ids[i], [ids[j] for j in missing])
         for j, value in zip(missing, found, strict=True):
-            read[min(i, j), max(i, j)] = float(value)
+            read[min(i, j), max(i, j)] = float(pairmodel.blended(value, matrix[i, j]))
         return [read[min(i, j), max(i, j)] for j in others]
 
     th = reader.threshold
