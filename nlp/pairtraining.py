@@ -56,7 +56,7 @@ class Layer(nn.Module):
         self.linear = nn.ModuleDict(
             {
                 name: LowRankLinear(weights[name + ".w"], weights[name + ".b"], rank)
-                for name in pairmodel.MATRICES
+                for name in e5.LINEAR
             }
         )
         self.attention_norm = _frozen_norm(weights["aln.w"], weights["aln.b"], eps)
@@ -100,25 +100,15 @@ class PairNetwork(nn.Module):
         return self.head(self.dropout(x[:, 0])).squeeze(-1)
 
 
-class Batches:
-    def __init__(self, tokenizer: e5.Tokenizer):
-        self.tokenizer = tokenizer
-        self._ids: dict[str, list[int]] = {}
-
-    def text_ids(self, text: str) -> list[int]:
-        if text not in self._ids:
-            self._ids[text] = self.tokenizer.encode(
-                pipeline.normalise(text), pairmodel.MAX_TEXT_TOKENS
-            )
-        return self._ids[text]
-
-    def __call__(self, pairs: list[tuple[str, str]]) -> tuple[torch.Tensor, torch.Tensor]:
-        bos, eos = self.tokenizer.bos, self.tokenizer.eos
-        sequences = [[bos, *self.text_ids(a), eos, eos, *self.text_ids(b), eos] for a, b in pairs]
-        ids = torch.full((len(sequences), max(map(len, sequences))), self.tokenizer.pad)
-        for row, sequence in enumerate(sequences):
-            ids[row, : len(sequence)] = torch.tensor(sequence)
-        return ids, torch.tensor([len(sequence) for sequence in sequences])
+def batch(pairs: list[tuple[str, str]]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Padded inputs and their lengths, with the pieces the pair model reads when serving."""
+    sequences = [
+        pairmodel.pair_sequence(pairmodel.text_ids(a), pairmodel.text_ids(b)) for a, b in pairs
+    ]
+    ids = torch.full((len(sequences), max(map(len, sequences))), pairmodel.tokenizer().pad)
+    for row, sequence in enumerate(sequences):
+        ids[row, : len(sequence)] = torch.tensor(sequence)
+    return ids, torch.tensor([len(sequence) for sequence in sequences])
 
 
 def _title(text: str, rng: random.Random) -> str:
@@ -166,12 +156,11 @@ def train(
     learning_rate: float = 5e-4,
     seed: int = 0,
     log: Callable[[str], None] = print,
-) -> tuple[PairNetwork, Batches]:
+) -> PairNetwork:
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    tokenizer, encoder = e5.load()
+    _, encoder = e5.load(tokenizer=False)
     network = PairNetwork(encoder)
-    batches = Batches(tokenizer)
     data = [(p["a"], p["b"], float(p["duplicate"])) for p in [*pairs, *augment(pairs, seed)]]
     data += [(b, a, label) for a, b, label in data]
     trainable = [p for p in network.parameters() if p.requires_grad]
@@ -187,7 +176,7 @@ def train(
         total = 0.0
         for start in range(0, len(data), batch_size):
             chunk = data[start : start + batch_size]
-            ids, lengths = batches([(a, b) for a, b, _ in chunk])
+            ids, lengths = batch([(a, b) for a, b, _ in chunk])
             labels = torch.tensor([label for *_, label in chunk])
             loss = F.binary_cross_entropy_with_logits(network(ids, lengths), labels)
             optimiser.zero_grad()
@@ -197,7 +186,7 @@ def train(
             total += loss.item() * len(chunk)
         log(f"epoch {epoch + 1}/{epochs}: loss {total / len(data):.4f}")
     network.eval()
-    return network, batches
+    return network
 
 
 def save(network: PairNetwork, path: Path, threshold: float) -> Path:

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         if not pairs:
             raise CommandError("no pairs to train on")
         started = time.monotonic()
-        network, _ = pairtraining.train(pairs, epochs=options["epochs"], log=self.stdout.write)
+        network = pairtraining.train(pairs, epochs=options["epochs"], log=self.stdout.write)
         path = pairtraining.save(network, Path(options["output"]), options["threshold"])
         pairmodel.reset()
         self.stdout.write(
