@@ -1,8 +1,9 @@
 """Fit the adapter of the pair model (``nlp.pairmodel``) with PyTorch.
 
 Only ``manage.py train_pair_model`` imports this module; PyTorch is needed for training, never to
-serve (``pip install torch==2.13.0``, the CPU build, is enough: about 4 min per epoch over the
-757 training pairs and the ~730 ``augment`` adds, on two cores). The frozen encoder is the one ``nlp.e5`` reads; low-rank adapters
+serve (``pip install torch==2.13.0``, the CPU build, is enough: about 8 min per epoch over the
+1,207 training pairs, what ``pairdata.augment`` adds and the mined pairs of other ideas, on two
+cores). The frozen encoder is the one ``nlp.e5`` reads; low-rank adapters
 (rank ``RANK``, scale ``ALPHA / RANK``) on every linear layer and a linear head on the first
 token are trained with binary cross-entropy on both orders of every labelled pair.
 """
@@ -19,13 +20,11 @@ import torch
 import torch.nn.functional as F  # noqa: N812
 from torch import nn
 
-from . import e5, pairmodel, pipeline
+from . import e5, pairdata, pairmodel
 
 RANK = 8
 ALPHA = 16.0
 EPOCHS = 4  # what the shipped adapter was trained with
-# endings that never change what is asked
-ENDINGS = ("ครับ", "ค่ะ", "นะคะ", "ด้วยครับ", "ขอบคุณค่ะ", "ช่วยพิจารณาด้วยนะครับ")
 
 
 class LowRankLinear(nn.Module):
@@ -112,46 +111,10 @@ def batch(pairs: list[tuple[str, str]]) -> tuple[torch.Tensor, torch.Tensor]:
     return ids, torch.tensor([len(sequence) for sequence in sequences])
 
 
-def _title(text: str, rng: random.Random) -> str:
-    words = [word for word in pipeline.tokenize(text) if word.strip()]
-    return "".join(words[: rng.randint(2, 5)])
-
-
-def augment(pairs: list[dict], seed: int = 0) -> list[dict]:
-    """Pairs that teach what does not change an idea, added to the labelled ones.
-
-    Our hard negatives copy most of a request and change one thing; without these the model
-    also took a title before the same text (how an idea is stored: title, then body) or a polite
-    ending for such a change. So: 40% of the texts paired with themselves plus a title, an ending
-    or "ขอให้" ↔ "อยากให้" (same idea), and half of the labelled pairs again with a title before
-    one side (label kept, so a title tells nothing)."""
-    rng = random.Random(seed)
-    texts = list(dict.fromkeys(t for p in pairs for t in (p["a"], p["b"])))
-    extra = []
-    for text in texts:
-        if rng.random() >= 0.4:
-            continue
-        kind = rng.randrange(3)
-        if kind == 0:
-            other = f"{_title(text, rng)} {text}"
-        elif kind == 1 or not ("ขอให้" in text or "อยากให้" in text):
-            other = f"{text} {rng.choice(ENDINGS)}"
-        elif "ขอให้" in text:
-            other = text.replace("ขอให้", "อยากให้", 1)
-        else:
-            other = text.replace("อยากให้", "ขอให้", 1)
-        extra.append({"a": text, "b": other, "duplicate": True})
-    for pair in pairs:
-        if rng.random() < 0.5:
-            side, other = ("a", "b") if rng.random() < 0.5 else ("b", "a")
-            titled = f"{_title(pair[side], rng)} {pair[side]}"
-            extra.append({side: titled, other: pair[other], "duplicate": pair["duplicate"]})
-    return extra
-
-
 def train(
     pairs: list[dict],
     *,
+    mined: list[dict] = (),
     epochs: int = EPOCHS,
     batch_size: int = 16,
     learning_rate: float = 5e-4,
@@ -162,7 +125,10 @@ def train(
     rng = random.Random(seed)
     _, encoder = e5.load(tokenizer=False)
     network = PairNetwork(encoder)
-    data = [(p["a"], p["b"], float(p["duplicate"])) for p in [*pairs, *augment(pairs, seed)]]
+    data = [
+        (p["a"], p["b"], float(p["duplicate"]))
+        for p in [*pairs, *pairdata.augment(pairs, seed), *mined]
+    ]
     data += [(b, a, label) for a, b, label in data]
     trainable = [p for p in network.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=0.01)

@@ -262,7 +262,7 @@ def score(a: Signature, b: Signature) -> float:
     return combine(features(a, b))
 
 
-def _clusters(pairs: list[dict], texts: list[str]) -> list[int]:
+def idea_clusters(pairs: list[dict], texts: list[str]) -> list[int]:
     """Cluster id of each text: texts joined by "duplicate" labels are one idea."""
     parent = list(range(len(texts)))
     index = {t: i for i, t in enumerate(texts)}
@@ -286,7 +286,7 @@ def training_data(pairs: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray
     index = {t: i for i, t in enumerate(texts)}
     sigs = signatures(texts)
     vectors = [word_vectors(s.words) for s in sigs]
-    cluster = _clusters(pairs, texts)
+    cluster = idea_clusters(pairs, texts)
     labelled = {frozenset((index[p["a"]], index[p["b"]])) for p in pairs}
     rows, labels, is_labelled = [], [], []
     for p in pairs:
@@ -445,7 +445,7 @@ def evaluate(pairs: list[dict]) -> dict:
         combined_correct += int((matrix[i, j] >= threshold()) == bool(p["duplicate"]))
         same_found += int(predicted and bool(p["duplicate"]))
         other_found += int(not predicted and not p["duplicate"])
-    cluster = _clusters(pairs, texts)
+    cluster = idea_clusters(pairs, texts)
     hits1 = hits5 = queries = 0
     for p in pairs:
         if not p["duplicate"]:

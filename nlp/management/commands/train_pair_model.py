@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from nlp import pairmodel, tagger
+from nlp import pairdata, pairmodel, tagger
 
 
 class Command(BaseCommand):
@@ -18,6 +18,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="*", default=[str(p) for p in pairmodel.TRAIN_FILES])
         parser.add_argument("--epochs", type=int, default=4)  # as the shipped adapter
+        parser.add_argument(
+            "--mined-share",
+            type=float,
+            default=0.5,
+            help="share of each file's texts paired with their closest other idea (0: none)",
+        )
         parser.add_argument("--threshold", type=float, default=pairmodel.DEFAULT_THRESHOLD)
         parser.add_argument("--output", default=str(pairmodel.ADAPTER_PATH))
 
@@ -29,13 +35,20 @@ class Command(BaseCommand):
                 f"training needs PyTorch ({exc}); install the CPU build: pip install torch==2.13.0"
             ) from exc
         try:
-            pairs = tagger.read_jsonl_files(options["files"])
+            # one list per file: a file's ideas are told apart by its labels, two files' are not
+            files = [tagger.read_jsonl_files([name]) for name in options["files"]]
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        pairs = [pair for file_pairs in files for pair in file_pairs]
         if not pairs:
             raise CommandError("no pairs to train on")
         started = time.monotonic()
-        network = pairtraining.train(pairs, epochs=options["epochs"], log=self.stdout.write)
+        share = options["mined_share"]
+        mined = [m for f in files for m in pairdata.mined_negatives(f, share)] if share else []
+        self.stdout.write(f"{len(pairs)} labelled pairs, {len(mined)} mined pairs of other ideas")
+        network = pairtraining.train(
+            pairs, mined=mined, epochs=options["epochs"], log=self.stdout.write
+        )
         path = pairtraining.save(network, Path(options["output"]), options["threshold"])
         pairmodel.reset()
         self.stdout.write(
