@@ -27,12 +27,15 @@ from . import e5, pipeline
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ADAPTER_PATH = DATA_DIR / "pair_adapter.npz"
-# what the adapter is trained on: the combined measure's two files and 250 more pairs written
-# to the same style-balanced brief (ten other service areas)
+# what the adapter is trained on: the combined measure's two files, 500 more pairs written to the
+# same style-balanced brief (other service areas; _balanced3 was stop 17's blind heldout6) and 200
+# pairs of a few typed words against a stored title + body
 TRAIN_FILES = (
     DATA_DIR / "similarity_pairs_train.jsonl",
     DATA_DIR / "similarity_pairs_train_balanced.jsonl",
     DATA_DIR / "similarity_pairs_train_balanced2.jsonl",
+    DATA_DIR / "similarity_pairs_train_balanced3.jsonl",
+    DATA_DIR / "similarity_pairs_train_short.jsonl",
 )
 MAX_TEXT_TOKENS = 64  # pieces per text (a Thai word is 1–3): the request comes first; cost grows
 MAX_TEXT_CHARS = 2_000  # far more than MAX_TEXT_TOKENS pieces need; bounds the tokenizer's work
