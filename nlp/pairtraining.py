@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -114,7 +114,7 @@ def batch(pairs: list[tuple[str, str]]) -> tuple[torch.Tensor, torch.Tensor]:
 def train(
     pairs: list[dict],
     *,
-    mined: list[dict] = (),
+    mined: Sequence[dict] = (),
     epochs: int = EPOCHS,
     batch_size: int = 16,
     learning_rate: float = 5e-4,
