@@ -45,12 +45,6 @@ DEFAULT_THRESHOLD = 0.5
 # another idea (3% of one held-out file's duplicates and none of the others' score under 0.05)
 SHORTLIST = 8
 FLOOR = 0.05
-# the score given out: the pair model's log-odds averaged with the combined measure's (centred on
-# its own threshold). Alone the pair model is over-sure where its training pairs never were: a
-# few words typed against a long stored idea ("ขอทางลาดสำหรับรถเข็น" scored 0.97–0.99 against five
-# demo ideas, three of them about other things); the combined measure is not
-BLEND = 0.5
-COMBINED_THRESHOLD = 0.44
 
 _lock = threading.Lock()
 _model: PairModel | None = None
@@ -176,20 +170,6 @@ class PairModel:
 
     def scores(self, text: str, others: list[str]) -> np.ndarray:
         return self.scores_of_ids(text_ids(text), [text_ids(other) for other in others])
-
-
-def _log_odds(p):
-    p = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
-
-
-def blended(pair_probability, combined):
-    """The score given out (0..1): ``BLEND`` of the combined measure's log-odds (centred on its
-    threshold) with the pair model's."""
-    z = (1 - BLEND) * _log_odds(pair_probability) + BLEND * (
-        _log_odds(combined) - _log_odds(COMBINED_THRESHOLD)
-    )
-    return 1.0 / (1.0 + np.exp(-z))
 
 
 def reset() -> None:

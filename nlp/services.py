@@ -307,11 +307,11 @@ def similar(
     shortlist = sorted(shortlist, key=lambda item: (-item[0], stored.ids[item[1]]))
     shortlist = shortlist[: pairmodel.SHORTLIST]
     read = pair_scores(text, [stored.pair_tokens[row] for _, row in shortlist])
-    threshold = pairmodel.model().threshold
+    threshold = duplicate_threshold()
     results = []
     for (combined, row), value in zip(shortlist, read, strict=True):
         # a row stored before the pair model (until backfill_signatures runs): combined only
-        value = pairmodel.blended(value, combined) if stored.pair_tokens[row] else combined
+        value = similarity.blended(value, combined) if stored.pair_tokens[row] else combined
         if value >= threshold:
             results.append((int(stored.ids[row]), round(float(value), 4)))
     results.sort(key=lambda item: (-item[1], item[0]))
@@ -329,11 +329,11 @@ def duplicate_threshold() -> float:
 
 def similarity_score(a: str, b: str) -> tuple[float, bool]:
     """(score 0..1, duplicate?) with the same measure and threshold as `similar`: the pair
-    model reading both texts, blended with the combined measure (`pairmodel.blended`)."""
+    model reading both texts, blended with the combined measure (`similarity.blended`)."""
     if not pipeline.has_word(a) or not pipeline.has_word(b):
         return 0.0, False
     model = pairmodel.model()
     sig_a, sig_b = similarity.signatures([a, b])
-    value = pairmodel.blended(model.scores(a, [b])[0], similarity.score(sig_a, sig_b))
+    value = similarity.blended(model.scores(a, [b])[0], similarity.score(sig_a, sig_b))
     value = round(float(value), 4)
     return value, value >= model.threshold
