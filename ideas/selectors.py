@@ -364,13 +364,11 @@ def similar_ideas(
     if not text.strip():
         return []
     limit = max(1, min(int(limit), SIMILAR_LIMIT_MAX))
-    pairs = similar(
-        kind="idea",
-        text=text,
-        scope_id=campaign_id,
-        limit=limit + 5,  # room for hidden ideas, filtered out below
-        exclude_ids=[exclude_id] if exclude_id else (),
-    )
+    hidden = Idea.objects.filter(status=IdeaStatus.HIDDEN)
+    if campaign_id is not None:
+        hidden = hidden.filter(campaign_id=campaign_id)
+    excluded = {*hidden.values_list("pk", flat=True), *([exclude_id] if exclude_id else [])}
+    pairs = similar(kind="idea", text=text, scope_id=campaign_id, limit=limit, exclude_ids=excluded)
     scores = {int(idea_id): float(score) for idea_id, score in pairs if idea_id != exclude_id}
     if not scores:
         return []

@@ -269,7 +269,7 @@ def similar(
     The query is encoded once; stored texts are never re-encoded. The combined measure of
     `nlp.similarity` (sentence vectors, words, frames) ranks the candidates found by cosine and
     by shared words; the pair model then reads the query with each of the best
-    `pairmodel.SHORTLIST` (their stored pieces) and decides."""
+    `pairmodel.SHORTLIST` (or `limit`, if larger; their stored pieces) and decides."""
     limit = max(0, min(int(limit), 50))
     if limit == 0 or not pipeline.has_word(text):
         return []
@@ -305,7 +305,7 @@ def similar(
     if not shortlist:
         return []
     shortlist = sorted(shortlist, key=lambda item: (-item[0], stored.ids[item[1]]))
-    shortlist = shortlist[: pairmodel.SHORTLIST]
+    shortlist = shortlist[: max(pairmodel.SHORTLIST, limit)]
     read = pair_scores(text, [stored.pair_tokens[row] for _, row in shortlist])
     threshold = duplicate_threshold()
     results = []

@@ -71,6 +71,26 @@ def test_similar_finds_the_paraphrase_in_the_scope_only(stored):
     assert services.similar(kind="idea", text="😀😀", scope_id=10) == []
 
 
+def test_similar_reads_as_many_candidates_as_the_limit_asks(warm_models, monkeypatch):
+    from nlp import pairmodel
+
+    for object_id in range(1, 13):
+        text = f"ขอให้ติดไฟส่องสว่างในซอยเทศบาล {object_id} เพราะมืดมาก"
+        services.signature_update(kind="idea", object_id=object_id, scope_id=30, text=text)
+    read = []
+
+    def every_one_the_same(text, others):
+        read.append(len(others))
+        return np.ones(len(others))
+
+    monkeypatch.setattr(services, "pair_scores", every_one_the_same)
+    text = "ไฟส่องสว่างในซอยเทศบาลดับ มืดมาก"
+    assert len(services.similar(kind="idea", text=text, scope_id=30, limit=5)) == 5
+    assert read[-1] == pairmodel.SHORTLIST
+    assert len(services.similar(kind="idea", text=text, scope_id=30, limit=12)) == 12
+    assert read[-1] == 12
+
+
 def test_similar_sees_updates_and_deletes(stored):
     text = "อยากให้มีระบบนัดหมายพบแพทย์แบบออนไลน์ครับ"
     assert 4 in [i for i, _ in services.similar(kind="idea", text=text, scope_id=10)]
