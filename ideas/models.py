@@ -340,6 +340,26 @@ class IdeaTag(models.Model):
         return f"{self.idea_id}: {self.tag_id} ({self.score:.2f})"
 
 
+class DuplicateCandidate(models.Model):
+    """An idea of the same campaign that `nlp` found saying the same as `idea`, stored by the
+    analysis task so the moderation queue lists them without running the pair model."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="duplicate_candidates")
+    candidate = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+
+    class Meta:
+        ordering = ["-score", "candidate_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idea", "candidate"], name="unique_duplicate_candidate"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id} ~ {self.candidate_id} ({self.score:.2f})"
+
+
 class Notification(models.Model):
     """An on-site notification; other apps create them through `services.notification_create`."""
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from .models import (
     Comment,
+    DuplicateCandidate,
     Idea,
     IdeaCampaignPage,
     IdeaStatus,
@@ -390,16 +391,26 @@ def similar_ideas(
     return rows[:limit]
 
 
-def moderation_duplicate_candidates(*, ideas: list, per_idea: int = 3, max_ideas: int = 10):
-    """[(idea, [similar rows])] for new ideas that look like an existing one."""
-    found = []
-    for idea in ideas[:max_ideas]:
-        rows = similar_ideas(
-            text=f"{idea.title} {idea.body}",
-            campaign_id=idea.campaign_id,
-            limit=per_idea,
-            exclude_id=idea.pk,
-        )
-        if rows:
-            found.append((idea, rows))
-    return found
+def moderation_duplicate_candidates(*, ideas: list, per_idea: int = 3):
+    """[(idea, [rows like `similar_ideas`])] for the given ideas that look like another visible
+    idea of their campaign: the candidates the analysis task stored, in one query."""
+    rows = (
+        DuplicateCandidate.objects.filter(idea__in=ideas)
+        .exclude(candidate__status=IdeaStatus.HIDDEN)
+        .select_related("candidate")
+        .only("idea_id", "score", "candidate__id", "candidate__title", "candidate__status")
+    )
+    found: dict[int, list[dict]] = {}
+    for row in rows:
+        listed = found.setdefault(row.idea_id, [])
+        if len(listed) < per_idea:
+            listed.append(
+                {
+                    "id": row.candidate.pk,
+                    "title": row.candidate.title,
+                    "score": row.score,
+                    "url": row.candidate.get_absolute_url(),
+                    "status": row.candidate.status,
+                }
+            )
+    return [(idea, found[idea.pk]) for idea in ideas if idea.pk in found]

@@ -28,6 +28,7 @@ from .models import (
     TITLE_MIN,
     Comment,
     CommentFlag,
+    DuplicateCandidate,
     Idea,
     IdeaCampaignPage,
     IdeaOrigin,
@@ -36,6 +37,7 @@ from .models import (
     IdeaTag,
     Notification,
     Vote,
+    idea_analysis_text,
 )
 
 logger = logging.getLogger(__name__)
@@ -647,6 +649,43 @@ def idea_analysis_store(*, idea_id: int, analysis) -> Idea | None:
             ]
         )
     return idea
+
+
+DUPLICATE_CANDIDATES = 3  # per idea, as many as the moderation queue lists
+
+
+def idea_duplicates_find(*, idea: Idea, text: str | None = None) -> int:
+    """Look up the ideas of `idea`'s campaign that say the same (`nlp.services.similar`, the
+    pair model: about 0.5-1 s) and store them as its duplicate candidates; returns how many."""
+    from nlp.services import similar
+
+    found = similar(
+        kind="idea",
+        text=text if text is not None else idea_analysis_text(idea.title, idea.body),
+        scope_id=idea.campaign_id,
+        limit=DUPLICATE_CANDIDATES,
+        exclude_ids=[idea.pk],
+    )
+    return idea_duplicates_store(idea_id=idea.pk, found=found)
+
+
+@transaction.atomic
+def idea_duplicates_store(*, idea_id: int, found: list[tuple[int, float]]) -> int:
+    """Replace an idea's duplicate candidates with `found` [(idea id, score)] from
+    `nlp.services.similar`; ideas of other campaigns or deleted meanwhile are skipped."""
+    idea = Idea.objects.select_for_update().filter(pk=idea_id).first()
+    if idea is None:
+        return 0
+    DuplicateCandidate.objects.filter(idea=idea).delete()
+    scores = {int(pk): float(score) for pk, score in found if int(pk) != idea.pk}
+    existing = Idea.objects.filter(pk__in=scores, campaign_id=idea.campaign_id)
+    rows = DuplicateCandidate.objects.bulk_create(
+        [
+            DuplicateCandidate(idea=idea, candidate_id=pk, score=round(scores[pk], 4))
+            for pk in existing.values_list("pk", flat=True)
+        ]
+    )
+    return len(rows)
 
 
 # --- notifications -------------------------------------------------------------------------

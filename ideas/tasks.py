@@ -5,11 +5,12 @@ from django_tasks import task
 
 @task()
 def idea_analyse(idea_id: int) -> None:
-    """Tokenise, tag and index an idea's text with `nlp`, then refresh its similarity signature."""
+    """Tokenise, tag and index an idea's text with `nlp`, refresh its similarity signature and
+    store the ideas of its campaign that say the same (for the moderation queue)."""
     from nlp import services as nlp_services
 
     from .models import Idea, idea_analysis_text
-    from .services import idea_analysis_store
+    from .services import idea_analysis_store, idea_duplicates_find
 
     idea = Idea.objects.select_related("agency").filter(pk=idea_id).first()
     if idea is None:
@@ -20,3 +21,4 @@ def idea_analyse(idea_id: int) -> None:
     nlp_services.signature_update(
         kind="idea", object_id=idea.pk, scope_id=idea.campaign_id, text=text
     )
+    idea_duplicates_find(idea=idea, text=text)

@@ -489,8 +489,40 @@ def moderation(request):
             "duplicates": selectors.moderation_duplicate_candidates(
                 ideas=list(page_obj.object_list)
             ),
+            "merge_response": MERGE_RESPONSE,
         },
     )
+
+
+MERGE_RESPONSE = gettext_lazy(
+    "ข้อเสนอนี้ซ้ำกับข้อเสนอที่มีอยู่แล้ว เราได้รวมไว้ที่ข้อเสนอนั้น ร่วมโหวตและติดตามความคืบหน้าได้ที่นั่น"
+)
+
+
+def _moderation_merge(request, agency_ids: list[int]) -> None:
+    """Queue "merge": mark a new idea as a duplicate of the candidate the moderator chose."""
+    idea = Idea.objects.filter(
+        pk=_int_or_zero(request.POST.get("idea")), agency_id__in=agency_ids
+    ).first()
+    if idea is None:
+        messages.error(request, _("ไม่พบข้อเสนอ"))
+        return
+    try:
+        services.idea_status_change(
+            idea=idea,
+            actor=request.user,
+            status=IdeaStatus.DUPLICATE,
+            response=request.POST.get("response", ""),
+            duplicate_of=_int_or_zero(request.POST.get("duplicate_of")),
+        )
+    except IdeaError as error:
+        messages.error(request, f"{idea.title}: {error.message}")
+        return
+    messages.success(request, _("รวมข้อเสนอ “%(title)s” เป็นข้อเสนอซ้ำแล้ว") % {"title": idea.title})
+
+
+def _int_or_zero(value) -> int:
+    return int(value) if value and str(value).isdigit() else 0
 
 
 def _moderation_post(request, agency_ids: list[int]) -> None:
@@ -518,6 +550,8 @@ def _moderation_post(request, agency_ids: list[int]) -> None:
             messages.success(request, text % {"n": done})
         elif not ids:
             messages.error(request, _("กรุณาเลือกข้อเสนออย่างน้อยหนึ่งรายการ"))
+    elif action == "merge":
+        _moderation_merge(request, agency_ids)
     elif action in ("hide_comment", "dismiss_flags"):
         comment = Comment.objects.filter(
             pk=request.POST.get("comment") or 0, idea__agency_id__in=agency_ids

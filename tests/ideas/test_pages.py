@@ -256,3 +256,104 @@ def test_listing_card_shows_the_idea_in_thai_and_english(client, campaign, make_
     english = client.get(campaign.url).content.decode()
     card = english[english.index(f'id="idea-{idea.pk}"') :].split("</li>", 1)[0]
     assert "1 comment" in card and 'idea-status-accepted">Accepted</span>' in card
+
+
+def test_moderation_queue_lists_stored_duplicate_candidates_and_merges(
+    client, campaign, make_member, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ideas.models import DuplicateCandidate
+
+    def create(title, body):
+        with django_capture_on_commit_callbacks(execute=True):  # analysis + duplicates task
+            return services.idea_create(
+                campaign=campaign, author=UserFactory(), title=title, body=body, consent=True
+            )
+
+    original = create("ขอระบบนัดหมายออนไลน์ที่โรงพยาบาล", BODY)
+    lighting = create("ไฟส่องสว่างในซอยดับ", "ซอยหลังตลาดมืดมาก ไฟทางดับหลายดวง เดินกลับบ้านไม่ปลอดภัย")
+    again = create("อยากให้จองคิวหาหมอออนไลน์ได้", "ไม่อยากมารอคิวที่โรงพยาบาลตั้งแต่ตีห้า จองผ่านมือถือได้จะดีมาก")
+    stored = list(
+        DuplicateCandidate.objects.filter(idea=again).values_list("candidate_id", flat=True)
+    )
+    assert stored == [original.pk]
+    assert not DuplicateCandidate.objects.filter(idea=lighting).exists()
+
+    moderator = make_member(Role.MODERATOR, agency=campaign.agency)
+    client.force_login(moderator)
+
+    def no_lookup(**kwargs):
+        raise AssertionError("the queue must not run the similar-ideas lookup")
+
+    monkeypatch.setattr("nlp.services.similar", no_lookup)
+    page = client.get("/ideas/moderation/").content.decode()
+    assert "รวมเป็นข้อเสนอซ้ำ" in page and f'name="duplicate_of" value="{original.pk}"' in page
+    for i in range(5):  # more new ideas with candidates: the same number of queries
+        DuplicateCandidate.objects.create(
+            idea=create(f"ข้อเสนอเพิ่ม {i}", f"รายละเอียดข้อเสนอเพิ่มเติมที่ {i} ของประชาชน"),
+            candidate=original,
+            score=0.9,
+        )
+    with CaptureQueriesContext(connection) as first:
+        client.get("/ideas/moderation/")
+    DuplicateCandidate.objects.create(idea=lighting, candidate=original, score=0.6)
+    with CaptureQueriesContext(connection) as second:
+        client.get("/ideas/moderation/")
+    assert len(second) == len(first)
+
+    response = client.post(
+        "/ideas/moderation/",
+        {"action": "merge", "idea": again.pk, "duplicate_of": original.pk, "response": ""},
+    )
+    again.refresh_from_db()
+    assert again.status == "submitted"  # a response to the author is required
+    client.post(
+        "/ideas/moderation/",
+        {
+            "action": "merge",
+            "idea": again.pk,
+            "duplicate_of": original.pk,
+            "response": "รวมไว้ที่ข้อเสนอเดิมแล้วครับ",
+        },
+    )
+    again.refresh_from_db()
+    assert again.status == "duplicate" and again.duplicate_of_id == original.pk
+    assert response.status_code == 302
+
+    services.idea_status_change(idea=original, actor=moderator, status="hidden", response="")
+    page = client.get("/ideas/moderation/").content.decode()
+    assert f'name="duplicate_of" value="{original.pk}"' not in page  # hidden ideas aren't offered
+
+
+def test_find_duplicate_candidates_command(campaign, make_idea, make_member, capsys):
+    from django.core.management import call_command
+
+    from ideas.models import DuplicateCandidate, idea_analysis_text
+    from nlp import services as nlp_services
+
+    original = make_idea(campaign, title="ขอระบบนัดหมายออนไลน์ที่โรงพยาบาล")
+    again = make_idea(
+        campaign,
+        title="อยากให้จองคิวหาหมอออนไลน์ได้",
+        body="ไม่อยากมารอคิวที่โรงพยาบาลตั้งแต่ตีห้า จองผ่านมือถือได้จะดีมาก",
+    )
+    for idea in (original, again):  # signatures as the analysis task stores them
+        nlp_services.signature_update(
+            kind="idea",
+            object_id=idea.pk,
+            scope_id=campaign.pk,
+            text=idea_analysis_text(idea.title, idea.body),
+        )
+    services.idea_mark_reviewed(
+        idea=original, actor=make_member(Role.MODERATOR, agency=campaign.agency)
+    )
+    call_command("find_duplicate_candidates")
+    assert "1 ideas looked up, 1 with duplicate candidates" in capsys.readouterr().out
+    assert list(DuplicateCandidate.objects.values_list("idea_id", "candidate_id")) == [
+        (again.pk, original.pk)
+    ]
+    call_command("find_duplicate_candidates", "--all")
+    assert "2 ideas looked up" in capsys.readouterr().out
+    assert DuplicateCandidate.objects.filter(idea=original, candidate=again).exists()
