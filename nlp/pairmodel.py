@@ -36,6 +36,11 @@ TRAIN_FILES = (
     DATA_DIR / "similarity_pairs_train_balanced2.jsonl",
     DATA_DIR / "similarity_pairs_train_balanced3.jsonl",
     DATA_DIR / "similarity_pairs_train_short.jsonl",
+    DATA_DIR / "similarity_pairs_train_short2.jsonl",
+    DATA_DIR / "similarity_pairs_train_short3.jsonl",
+    DATA_DIR / "similarity_pairs_train_short4.jsonl",
+    DATA_DIR / "similarity_pairs_train_long.jsonl",
+    DATA_DIR / "similarity_pairs_train_long2.jsonl",
 )
 MAX_TEXT_TOKENS = 64  # pieces per text (a Thai word is 1–3): the request comes first; cost grows
 MAX_TEXT_CHARS = 2_000  # far more than MAX_TEXT_TOKENS pieces need; bounds the tokenizer's work

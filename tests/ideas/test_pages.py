@@ -274,7 +274,7 @@ def test_moderation_queue_lists_stored_duplicate_candidates_and_merges(
 
     original = create("ขอระบบนัดหมายออนไลน์ที่โรงพยาบาล", BODY)
     lighting = create("ไฟส่องสว่างในซอยดับ", "ซอยหลังตลาดมืดมาก ไฟทางดับหลายดวง เดินกลับบ้านไม่ปลอดภัย")
-    again = create("อยากให้จองคิวหาหมอออนไลน์ได้", "ไม่อยากมารอคิวที่โรงพยาบาลตั้งแต่ตีห้า จองผ่านมือถือได้จะดีมาก")
+    again = create("นัดหมายออนไลน์ที่โรงพยาบาล", "ไม่อยากตื่นตีห้ามารอคิวทุกครั้งที่มาหาหมอ")
     stored = list(
         DuplicateCandidate.objects.filter(idea=again).values_list("candidate_id", flat=True)
     )
@@ -336,8 +336,8 @@ def test_find_duplicate_candidates_command(campaign, make_idea, make_member, cap
     original = make_idea(campaign, title="ขอระบบนัดหมายออนไลน์ที่โรงพยาบาล")
     again = make_idea(
         campaign,
-        title="อยากให้จองคิวหาหมอออนไลน์ได้",
-        body="ไม่อยากมารอคิวที่โรงพยาบาลตั้งแต่ตีห้า จองผ่านมือถือได้จะดีมาก",
+        title="นัดหมายออนไลน์ที่โรงพยาบาล",
+        body="ไม่อยากตื่นตีห้ามารอคิวทุกครั้งที่มาหาหมอ",
     )
     for idea in (original, again):  # signatures as the analysis task stores them
         nlp_services.signature_update(
