@@ -654,14 +654,14 @@ def idea_analysis_store(*, idea_id: int, analysis) -> Idea | None:
 DUPLICATE_CANDIDATES = 3  # per idea, as many as the moderation queue lists
 
 
-def idea_duplicates_find(*, idea: Idea, text: str | None = None) -> int:
+def idea_duplicates_find(*, idea: Idea) -> int:
     """Look up the ideas of `idea`'s campaign that say the same (`nlp.services.similar`, the
     pair model: about 0.5-1 s) and store them as its duplicate candidates; returns how many."""
     from nlp.services import similar
 
     found = similar(
         kind="idea",
-        text=text if text is not None else idea_analysis_text(idea.title, idea.body),
+        text=idea_analysis_text(idea.title, idea.body),
         scope_id=idea.campaign_id,
         limit=DUPLICATE_CANDIDATES,
         exclude_ids=[idea.pk],

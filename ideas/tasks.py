@@ -21,4 +21,4 @@ def idea_analyse(idea_id: int) -> None:
     nlp_services.signature_update(
         kind="idea", object_id=idea.pk, scope_id=idea.campaign_id, text=text
     )
-    idea_duplicates_find(idea=idea, text=text)
+    idea_duplicates_find(idea=idea)

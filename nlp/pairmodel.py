@@ -28,8 +28,9 @@ from . import e5, pipeline
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ADAPTER_PATH = DATA_DIR / "pair_adapter.npz"
 # what the adapter is trained on: the combined measure's two files, 500 more pairs written to the
-# same style-balanced brief (other service areas; _balanced3 was stop 17's blind heldout6) and 200
-# pairs of a few typed words against a stored title + body
+# same style-balanced brief (other service areas; _balanced3 was stop 17's blind heldout6), 800
+# pairs of a few typed words against a stored title + body (_short*) and 400 of two full posts
+# in different voices (_long*)
 TRAIN_FILES = (
     DATA_DIR / "similarity_pairs_train.jsonl",
     DATA_DIR / "similarity_pairs_train_balanced.jsonl",
