@@ -669,6 +669,31 @@ def idea_duplicates_find(*, idea: Idea) -> int:
     return idea_duplicates_store(idea_id=idea.pk, found=found)
 
 
+REFERRERS_REFRESHED = 10  # per analysis; `find_duplicate_candidates` recomputes any others
+
+
+def idea_duplicates_refresh_referrers(*, idea: Idea) -> int:
+    """Recompute the stored candidates of the ideas waiting in the queue that list `idea` as a
+    candidate: its text may have changed, so what they stored may no longer hold. Returns how
+    many were recomputed."""
+    referrers = (
+        Idea.objects.filter(
+            duplicate_candidates__candidate=idea,
+            reviewed_at__isnull=True,
+            campaign_id=idea.campaign_id,
+        )
+        .exclude(status=IdeaStatus.HIDDEN)
+        .exclude(pk=idea.pk)
+        .only("pk", "campaign_id", "title", "body")
+        .order_by("-created_at", "-pk")[:REFERRERS_REFRESHED]
+    )
+    count = 0
+    for referrer in referrers:
+        idea_duplicates_find(idea=referrer)
+        count += 1
+    return count
+
+
 @transaction.atomic
 def idea_duplicates_store(*, idea_id: int, found: list[tuple[int, float]]) -> int:
     """Replace an idea's duplicate candidates with `found` [(idea id, score)] from

@@ -6,11 +6,16 @@ from django_tasks import task
 @task()
 def idea_analyse(idea_id: int) -> None:
     """Tokenise, tag and index an idea's text with `nlp`, refresh its similarity signature and
-    store the ideas of its campaign that say the same (for the moderation queue)."""
+    store the ideas of its campaign that say the same (for the moderation queue); the queue's
+    ideas that listed this one are looked up again, as its text may have changed."""
     from nlp import services as nlp_services
 
     from .models import Idea, idea_analysis_text
-    from .services import idea_analysis_store, idea_duplicates_find
+    from .services import (
+        idea_analysis_store,
+        idea_duplicates_find,
+        idea_duplicates_refresh_referrers,
+    )
 
     idea = Idea.objects.select_related("agency").filter(pk=idea_id).first()
     if idea is None:
@@ -22,3 +27,4 @@ def idea_analyse(idea_id: int) -> None:
         kind="idea", object_id=idea.pk, scope_id=idea.campaign_id, text=text
     )
     idea_duplicates_find(idea=idea)
+    idea_duplicates_refresh_referrers(idea=idea)

@@ -554,7 +554,7 @@ def _moderation_post(request, agency_ids: list[int]) -> None:
         _moderation_merge(request, agency_ids)
     elif action in ("hide_comment", "dismiss_flags"):
         comment = Comment.objects.filter(
-            pk=request.POST.get("comment") or 0, idea__agency_id__in=agency_ids
+            pk=_int_or_zero(request.POST.get("comment")), idea__agency_id__in=agency_ids
         ).first()
         if comment is None:
             messages.error(request, _("ไม่พบความคิดเห็น"))

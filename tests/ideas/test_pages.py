@@ -194,6 +194,13 @@ def test_moderation_queue_per_agency(client, make_campaign, make_idea, make_memb
     assert second.reviewed_at is not None and second.status == "submitted"
     assert "ข้อเสนอที่จะอนุมัติ" not in client.get("/ideas/moderation/").content.decode()
 
+    # a malformed comment id is a Thai message, not a 500, and changes nothing
+    response = client.post(
+        "/ideas/moderation/", {"action": "hide_comment", "comment": "abc"}, follow=True
+    )
+    assert response.status_code == 200 and "ไม่พบความคิดเห็น" in response.content.decode()
+    flagged.refresh_from_db()
+    assert not flagged.is_hidden
     client.post("/ideas/moderation/", {"action": "hide_comment", "comment": flagged.pk})
     flagged.refresh_from_db()
     assert flagged.is_hidden
@@ -325,6 +332,40 @@ def test_moderation_queue_lists_stored_duplicate_candidates_and_merges(
     services.idea_status_change(idea=original, actor=moderator, status="hidden", response="")
     page = client.get("/ideas/moderation/").content.decode()
     assert f'name="duplicate_of" value="{original.pk}"' not in page  # hidden ideas aren't offered
+
+
+def test_editing_an_idea_refreshes_the_queue_ideas_that_listed_it(
+    campaign, django_capture_on_commit_callbacks
+):
+    from ideas.models import DuplicateCandidate
+
+    author = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        original = services.idea_create(
+            campaign=campaign,
+            author=author,
+            title="ขอระบบนัดหมายออนไลน์ที่โรงพยาบาล",
+            body=BODY,
+            consent=True,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.idea_create(
+            campaign=campaign,
+            author=UserFactory(),
+            title="นัดหมายออนไลน์ที่โรงพยาบาล",
+            body="ไม่อยากตื่นตีห้ามารอคิวทุกครั้งที่มาหาหมอ",
+            consent=True,
+        )
+    assert DuplicateCandidate.objects.filter(idea=again, candidate=original).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):  # the author rewrites it
+        services.idea_update(
+            idea=original,
+            actor=author,
+            title="ไฟส่องสว่างในซอยดับ",
+            body="ซอยหลังตลาดมืดมาก ไฟทางดับหลายดวง เดินกลับบ้านไม่ปลอดภัย",
+        )
+    assert not DuplicateCandidate.objects.filter(idea=again, candidate=original).exists()
 
 
 def test_find_duplicate_candidates_command(campaign, make_idea, make_member, capsys):
