@@ -426,11 +426,15 @@ def test_tune_similarity_reads_several_files_and_dry_run_keeps_the_params(
         "similarity_pairs_train_short4.jsonl",
         "similarity_pairs_train_long.jsonl",
         "similarity_pairs_train_long2.jsonl",
+        "similarity_pairs_train_short5.jsonl",
+        "similarity_pairs_train_short6.jsonl",
         "similarity_pairs_heldout5.jsonl",
         "similarity_pairs_heldout7.jsonl",
         "similarity_pairs_heldout_short.jsonl",
         "similarity_pairs_heldout8.jsonl",
         "similarity_pairs_heldout8_short.jsonl",
+        "similarity_pairs_heldout9.jsonl",
+        "similarity_pairs_heldout9_short.jsonl",
     ],
 )
 def test_the_balanced_pair_files_do_not_give_their_labels_away_by_style(name):
