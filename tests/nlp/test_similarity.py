@@ -429,6 +429,7 @@ def test_tune_similarity_reads_several_files_and_dry_run_keeps_the_params(
         "similarity_pairs_train_short5.jsonl",
         "similarity_pairs_train_short6.jsonl",
         "similarity_pairs_train_long3.jsonl",
+        "similarity_pairs_train_long4.jsonl",
         "similarity_pairs_heldout5.jsonl",
         "similarity_pairs_heldout7.jsonl",
         "similarity_pairs_heldout_short.jsonl",
