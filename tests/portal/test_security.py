@@ -120,11 +120,29 @@ def test_public_pages_send_the_strict_policy(client, idea, make_survey, user_fac
             if part.strip()
         )
         assert policy["script-src"] == "'self'", url
+        assert policy["style-src"] == "'self'", url
         assert policy["object-src"] == "'none'" and policy["default-src"] == "'self'", url
         assert policy["frame-ancestors"] == "'self'" and policy["form-action"] == "'self'", url
         html = response.content.decode()
         for tag in re.findall(r"<script\b[^>]*>", html):
             assert "src=" in tag or "application/json" in tag, (url, tag)
+        assert not re.search(r"<style\b|\sstyle\s*=", html, re.I), url
+
+
+# rendered only by WeasyPrint into PDF files, never sent to a browser, so no CSP applies
+PRINT_TEMPLATES = {"evidence_pdf.html", "export_pdf.html", "poster.html"}
+
+
+def test_templates_carry_no_inline_style():
+    """CSP style-src 'self': pages style themselves from static CSS files only."""
+    problems = []
+    for path in _template_files():
+        if path.name in PRINT_TEMPLATES:
+            continue
+        text = path.read_text()
+        for match in re.finditer(r"<style\b|<[a-z][^>]*\sstyle\s*=", text, re.I):
+            problems.append(f"{path.relative_to(ROOT)}: {match.group(0)[:60]}")
+    assert not problems, "\n".join(problems)
 
 
 def test_production_sends_hsts_and_secure_cookies(client, settings):
