@@ -335,6 +335,8 @@ def main() -> None:
     env = {
         **os.environ,
         "WS_BENCH_SERVER": "1",
+        # every bench client joins anonymously from this one address
+        "RATE_LIMITS_ENABLED": "0",
         "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'bench'}",
     }
     ports = [args.port + i if args.port else _free_port() for i in range(args.servers)]

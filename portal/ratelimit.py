@@ -48,10 +48,23 @@ def client_ip(request) -> str:
     proxies the X-Forwarded-For entry the outermost of them added. A missing or malformed entry
     falls back to the connection's address."""
     remote = request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 - a key, not a bind
+    return _behind_proxies(remote, request.headers.get("X-Forwarded-For", ""))
+
+
+def scope_client_ip(scope) -> str:
+    """`client_ip` for an ASGI scope (a WebSocket connection)."""
+    client = scope.get("client") or ("0.0.0.0", 0)  # noqa: S104 - a key, not a bind
+    forwarded = b",".join(
+        value for name, value in scope.get("headers", []) if name.lower() == b"x-forwarded-for"
+    )
+    return _behind_proxies(str(client[0]), forwarded.decode("latin-1"))
+
+
+def _behind_proxies(remote: str, forwarded_header: str) -> str:
     trusted = settings.TRUSTED_PROXY_COUNT
     if trusted <= 0:
         return remote
-    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
+    forwarded = [part.strip() for part in forwarded_header.split(",")]
     if len(forwarded) < trusted:
         return remote
     try:

@@ -20,6 +20,8 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 
+from portal.ratelimit import scope_client_ip
+
 from . import fanout, selectors, services
 from .db import board_db
 from .models import Workshop
@@ -30,6 +32,13 @@ RATE_REFILL_PER_SECOND = 2.0  # ...refilled at 20 per 10 seconds
 # too): opening more connections must not multiply the per-connection budget.
 PARTICIPANT_OPS_PER_WINDOW = 60
 PARTICIPANT_WINDOW_SECONDS = 10
+# Anonymous participants are cheap to make (a display name), so a client could rejoin under a new
+# name for a fresh budget. Per client address and workshop, anonymous changes share a larger
+# budget (a room of people behind one office NAT still fits) and new anonymous participants are
+# capped; returning with one's token is not a new participant. Off with RATE_LIMITS_ENABLED.
+ANONYMOUS_ADDRESS_OPS_PER_WINDOW = 300
+ANONYMOUS_JOINS_PER_ADDRESS = 60
+ANONYMOUS_JOIN_WINDOW_SECONDS = 3600
 RATE_LIMITED = "ส่งคำสั่งถี่เกินไป กรุณารอสักครู่ (rate limited)"
 # Presence lists are O(participants): broadcast at most one immediately and one trailing update
 # per interval and workshop (coordinated through the shared cache, so across processes too).
@@ -53,11 +62,28 @@ class TokenBucket:
         return False
 
 
-def _count(key: str) -> int:
+def _count(key: str, window_seconds: int) -> int:
     """One more in a window counter. The cache's own `incr` (atomic on Redis, keeps the expiry);
     the async `aincr` is a get-then-set that loses concurrent increments."""
-    cache.add(key, 0, timeout=PARTICIPANT_WINDOW_SECONDS * 2)
+    cache.add(key, 0, timeout=window_seconds * 2)
     return cache.incr(key)
+
+
+async def _within(key_prefix: str, window_seconds: int, limit: int) -> bool:
+    """Counts one more in the current fixed window of `key_prefix`; whether it is within
+    `limit`. With the cache down, allowed (the per-connection bucket still applies)."""
+    window = int(time.time() // window_seconds)
+    try:
+        used = await sync_to_async(_count, thread_sensitive=False)(
+            f"{key_prefix}:{window}", window_seconds
+        )
+    except Exception:
+        return True
+    return used <= limit
+
+
+def _address_limits_on() -> bool:
+    return settings.RUAMKID.get("RATE_LIMITS_ENABLED", True)
 
 
 _warmed = False
@@ -106,6 +132,7 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
         self.held: list[tuple[int | None, str]] = []
         self.counted = False
         self.bucket = TokenBucket()
+        self.address = scope_client_ip(self.scope)
         if self.scope.get("token_invalid"):
             await self.close(code=4401)
             return
@@ -210,6 +237,14 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
             if since is False:
                 await self._error("invalid", "since ต้องเป็นจำนวนเต็ม (since: integer ≥ 0)", client_id)
                 return
+        user = self.scope.get("user")
+        anonymous = user is None or not user.is_authenticated
+        if anonymous and _address_limits_on() and not await self._returning(token[:64]):
+            key = f"ws-joins:{self.workshop_id}:{self.address}"
+            limit = ANONYMOUS_JOINS_PER_ADDRESS
+            if not await _within(key, ANONYMOUS_JOIN_WINDOW_SECONDS, limit):
+                await self._error("rate_limited", RATE_LIMITED, client_id)
+                return
         try:
             participant, first_time = await self._join_db(display_name, token[:64])
         except services.OpError as exc:
@@ -226,6 +261,11 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
             await self._send_state()
         if first_time:
             await self._broadcast_presence()
+
+    @board_db
+    def _returning(self, token) -> bool:
+        """The token of one of the workshop's anonymous participants (not a new participant)."""
+        return bool(token) and selectors.anonymous_participant_exists(self.workshop_id, token)
 
     @board_db
     def _join_db(self, display_name, token):
@@ -282,14 +322,15 @@ class WorkshopConsumer(AsyncJsonWebsocketConsumer):
 
     async def _participant_may_change(self) -> bool:
         """The participant's changes in this window, across all their connections, within
-        PARTICIPANT_OPS_PER_WINDOW (a fixed window in the shared cache)."""
-        window = int(time.time() // PARTICIPANT_WINDOW_SECONDS)
-        key = f"ws-ops:{self.participant.pk}:{window}"
-        try:
-            used = await sync_to_async(_count, thread_sensitive=False)(key)
-        except Exception:  # cache down: the per-connection bucket still applies
+        PARTICIPANT_OPS_PER_WINDOW (a fixed window in the shared cache); an anonymous
+        participant's also within their address's ANONYMOUS_ADDRESS_OPS_PER_WINDOW."""
+        own = f"ws-ops:{self.participant.pk}"
+        if not await _within(own, PARTICIPANT_WINDOW_SECONDS, PARTICIPANT_OPS_PER_WINDOW):
+            return False
+        if self.participant.user_id is not None or not _address_limits_on():
             return True
-        return used <= PARTICIPANT_OPS_PER_WINDOW
+        shared = f"ws-address-ops:{self.workshop_id}:{self.address}"
+        return await _within(shared, PARTICIPANT_WINDOW_SECONDS, ANONYMOUS_ADDRESS_OPS_PER_WINDOW)
 
     # --- outgoing ----------------------------------------------------------------------------
 

@@ -16,6 +16,12 @@ def workshop_by_code(code: str) -> Workshop | None:
     return Workshop.objects.select_related("agency").filter(code=(code or "").upper()).first()
 
 
+def anonymous_participant_exists(workshop_id: int, token: str) -> bool:
+    return Participant.objects.filter(
+        workshop_id=workshop_id, token=token, user__isnull=True
+    ).exists()
+
+
 def participants_list(workshop: Workshop) -> list[dict]:
     return [
         {"id": p.pk, "display_name": p.display_name, "online": p.connections > 0}

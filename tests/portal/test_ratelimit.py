@@ -200,3 +200,17 @@ def test_client_ip_falls_back_to_the_connection_for_missing_or_malformed_entries
     assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="x, y")) == (
         "10.0.0.2"
     )
+
+
+def test_a_websocket_connection_is_keyed_by_the_same_address_as_a_request(settings):
+    from portal.ratelimit import scope_client_ip
+
+    scope = {
+        "client": ("10.0.0.2", 41000),
+        "headers": [(b"host", b"testserver"), (b"x-forwarded-for", b"198.51.100.9, 203.0.113.5")],
+    }
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert scope_client_ip(scope) == "203.0.113.5"
+    settings.TRUSTED_PROXY_COUNT = 0  # no proxy of ours: the header is anyone's to write
+    assert scope_client_ip(scope) == "10.0.0.2"
+    assert scope_client_ip({"headers": []}) == "0.0.0.0"  # noqa: S104 - no client in the scope

@@ -94,11 +94,14 @@ class Client:
         await self.ws.disconnect()
 
 
-async def connect(code, *, name=None, token=None, participant_token=None, join=True):
+async def connect(
+    code, *, name=None, token=None, participant_token=None, join=True, address="192.0.2.1"
+):
     path = f"/ws/workshops/{code}/"
     if token:
         path += f"?token={token}"
     communicator = WebsocketCommunicator(application, path, headers=HEADERS)
+    communicator.scope["client"] = (address, 50000)  # read when the application starts
     connected, _ = await communicator.connect()
     assert connected
     client = Client(communicator)

@@ -386,3 +386,49 @@ async def test_rate_limit_per_participant_across_connections(board, monkeypatch)
     await alice.close()
     await second.close()
     await bob.close()
+
+
+async def test_anonymous_rejoins_under_new_names_are_capped_per_address(board, monkeypatch):
+    """A new display name is a new participant with a fresh budget: new anonymous participants
+    per address and workshop are capped; returning with one's token is not capped."""
+    from workshops import consumers
+    from workshops.models import Participant
+
+    monkeypatch.setattr(consumers, "ANONYMOUS_JOINS_PER_ADDRESS", 2)
+    workshop, _, fac_token = await db(board)
+    first = await connect(workshop.code, name="หนึ่ง")
+    await connect(workshop.code, name="สอง")
+    third = await connect(workshop.code, join=False)
+    await third.send({"type": "join", "display_name": "สาม", "client_id": "j3"})
+    refused = await third.recv_type("error")
+    assert refused["code"] == "rate_limited" and refused["client_id"] == "j3"
+    assert await db(Participant.objects.filter(workshop=workshop).count) == 2
+    again = await connect(workshop.code, name="หนึ่ง", participant_token=first.state["me"]["token"])
+    assert again.state["me"]["id"] == first.state["me"]["id"]
+    elsewhere = await connect(workshop.code, name="สาม", address="198.51.100.7")
+    assert elsewhere.state["me"]["display_name"] == "สาม"
+    facilitator = await connect(workshop.code, token=fac_token)  # logged in: not counted
+    assert facilitator.state["me"] is not None
+    for client in (first, third, again, elsewhere, facilitator):
+        await client.close()
+
+
+async def test_anonymous_changes_share_a_budget_per_address(board, monkeypatch):
+    from workshops import consumers
+
+    monkeypatch.setattr(consumers, "ANONYMOUS_ADDRESS_OPS_PER_WINDOW", 3)
+    monkeypatch.setattr(consumers, "PARTICIPANT_WINDOW_SECONDS", 3600)  # one window for the test
+    workshop, _, fac_token = await db(board)
+    alice = await connect(workshop.code, name="อลิซ")
+    bob = await connect(workshop.code, name="บ็อบ")  # same address, another participant
+    await alice.op("note.add", text="หนึ่ง")
+    await alice.op("note.add", text="สอง")
+    await bob.op("note.add", text="สาม")
+    assert (await bob.error("note.add", text="สี่"))["code"] == "rate_limited"
+    assert await db(Note.objects.count) == 3
+    carol = await connect(workshop.code, name="แครอล", address="198.51.100.7")
+    assert (await carol.op("note.add", text="ที่อื่น"))["data"]["text"] == "ที่อื่น"
+    facilitator = await connect(workshop.code, token=fac_token)  # logged in: own budget only
+    assert (await facilitator.op("note.add", text="ผู้ดำเนินการ"))["data"]["text"]
+    for client in (alice, bob, carol, facilitator):
+        await client.close()
