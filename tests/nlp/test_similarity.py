@@ -437,6 +437,8 @@ def test_tune_similarity_reads_several_files_and_dry_run_keeps_the_params(
         "similarity_pairs_heldout8_short.jsonl",
         "similarity_pairs_heldout9.jsonl",
         "similarity_pairs_heldout9_short.jsonl",
+        "similarity_pairs_heldout10.jsonl",
+        "similarity_pairs_heldout10_short.jsonl",
     ],
 )
 def test_the_balanced_pair_files_do_not_give_their_labels_away_by_style(name):
