@@ -28,9 +28,9 @@ from . import e5, pipeline
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ADAPTER_PATH = DATA_DIR / "pair_adapter.npz"
 # what the adapter is trained on: the combined measure's two files, 500 more pairs written to the
-# same style-balanced brief (other service areas; _balanced3 was stop 17's blind heldout6), 800
-# pairs of a few typed words against a stored title + body (_short*) and 400 of two full posts
-# in different voices (_long*)
+# same style-balanced brief (other service areas; _balanced3 was stop 17's blind heldout6), 1,200
+# pairs of a few typed words against a stored title + body (_short*) and 800 of two full posts
+# in different voices (_long*): 3,007 labelled pairs
 TRAIN_FILES = (
     DATA_DIR / "similarity_pairs_train.jsonl",
     DATA_DIR / "similarity_pairs_train_balanced.jsonl",
@@ -40,8 +40,12 @@ TRAIN_FILES = (
     DATA_DIR / "similarity_pairs_train_short2.jsonl",
     DATA_DIR / "similarity_pairs_train_short3.jsonl",
     DATA_DIR / "similarity_pairs_train_short4.jsonl",
+    DATA_DIR / "similarity_pairs_train_short5.jsonl",
+    DATA_DIR / "similarity_pairs_train_short6.jsonl",
     DATA_DIR / "similarity_pairs_train_long.jsonl",
     DATA_DIR / "similarity_pairs_train_long2.jsonl",
+    DATA_DIR / "similarity_pairs_train_long3.jsonl",
+    DATA_DIR / "similarity_pairs_train_long4.jsonl",
 )
 MAX_TEXT_TOKENS = 64  # pieces per text (a Thai word is 1–3): the request comes first; cost grows
 MAX_TEXT_CHARS = 2_000  # far more than MAX_TEXT_TOKENS pieces need; bounds the tokenizer's work

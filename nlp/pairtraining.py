@@ -1,8 +1,8 @@
 """Fit the adapter of the pair model (``nlp.pairmodel``) with PyTorch.
 
 Only ``manage.py train_pair_model`` imports this module; PyTorch is needed for training, never to
-serve (``pip install torch==2.13.0``, the CPU build, is enough: about 12 min per epoch over the
-2,207 training pairs, what ``pairdata.augment`` adds and the mined pairs of other ideas, on two
+serve (``pip install torch==2.13.0``, the CPU build, is enough: about 18 min per epoch over the
+3,007 training pairs, what ``pairdata.augment`` adds and the mined pairs of other ideas, on two
 cores). The frozen encoder is the one ``nlp.e5`` reads; low-rank adapters
 (rank ``RANK``, scale ``ALPHA / RANK``) on every linear layer and a linear head on the first
 token are trained with binary cross-entropy on both orders of every labelled pair.
