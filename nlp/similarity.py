@@ -429,7 +429,8 @@ def style_baselines(pairs: list[dict]) -> dict[str, float]:
 
 
 def evaluate(pairs: list[dict]) -> dict:
-    """Same-idea accuracy of the pair model at its threshold (and of the combined measure alone)
+    """Same-idea accuracy of the pair model at its threshold (and of the combined measure alone;
+    per ``kind`` when pairs name one, as the probe set does; the misjudged pairs in ``errors``)
     + recall@1/@5 of each true partner when every text is the pool, ranked as `services.similar`
     ranks: the combined measure's best `pairmodel.SHORTLIST` (≥ `pairmodel.FLOOR`) first, in
     the pair model's order, then the rest in the combined measure's order."""
@@ -459,10 +460,20 @@ def evaluate(pairs: list[dict]) -> dict:
 
     th, combined_th = reader.threshold, threshold()
     correct = combined_correct = same_found = other_found = 0
+    by_kind: dict[str, list[int]] = {}
+    errors = []
     for p in pairs:
         i, j = index[p["a"]], index[p["b"]]
-        predicted = pair_scores(i, [j])[0] >= th
-        correct += int(predicted == bool(p["duplicate"]))
+        value = pair_scores(i, [j])[0]
+        predicted = value >= th
+        right = predicted == bool(p["duplicate"])
+        correct += int(right)
+        if p.get("kind"):
+            counts = by_kind.setdefault(str(p["kind"]), [0, 0])
+            counts[0] += int(right)
+            counts[1] += 1
+        if not right:
+            errors.append({"a": p["a"], "b": p["b"], "duplicate": p["duplicate"], "score": value})
         combined_correct += int((matrix[i, j] >= combined_th) == bool(p["duplicate"]))
         same_found += int(predicted and bool(p["duplicate"]))
         other_found += int(not predicted and not p["duplicate"])
@@ -498,4 +509,6 @@ def evaluate(pairs: list[dict]) -> dict:
         "threshold": th,
         "pool": n,
         "style": style_baselines(pairs),
+        "by_kind": {kind: tuple(counts) for kind, counts in sorted(by_kind.items())},
+        "errors": errors,
     }

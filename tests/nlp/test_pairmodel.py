@@ -101,3 +101,17 @@ def test_train_pair_model_without_pytorch_says_how_to_get_it(monkeypatch):
     monkeypatch.delitem(sys.modules, "nlp.pairtraining", raising=False)
     with pytest.raises(CommandError, match="torch==2.13.0"):
         call_command("train_pair_model")
+
+
+def test_training_can_go_on_from_the_shipped_adapter():
+    torch = pytest.importorskip("torch")
+    from nlp import e5, pairtraining
+
+    _, encoder = e5.load(tokenizer=False)
+    network = pairtraining.load(pairtraining.PairNetwork(encoder), pairmodel.ADAPTER_PATH).eval()
+    a, b = "ขอให้เทศบาลซ่อมไฟถนนซอย 5", "ไฟทางในซอย 5 ดับมาเป็นเดือนแล้ว"
+    with torch.no_grad():
+        both_orders = torch.sigmoid(network(*pairtraining.batch([(a, b), (b, a)])))
+    # the loaded adapter reads the pair as serving does (the mean over both orders)
+    served = pairmodel.model().scores(a, [b])[0]
+    assert both_orders.mean().item() == pytest.approx(float(served), abs=0.01)

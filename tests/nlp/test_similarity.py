@@ -151,6 +151,23 @@ def test_evaluate_similarity_command_on_a_small_file(warm_models, tmp_path, caps
     assert "recall@1: 1.000" in out  # the paraphrase ranks above the other idea on the topic
 
 
+def test_evaluate_similarity_counts_each_kind_and_prints_misjudged_pairs(
+    warm_models, tmp_path, capsys
+):
+    path = tmp_path / "probes.jsonl"
+    rows = [
+        {"a": ISSUE_SAME, "b": ISSUE_PARAPHRASE, "duplicate": True, "kind": "register"},
+        # labelled wrongly on purpose: the model is right, so the pair is printed as an error
+        {"a": ISSUE_SAME, "b": ISSUE_OTHER_IDEA, "duplicate": True, "kind": "one_detail"},
+    ]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    call_command("evaluate_similarity", str(path), "--errors")
+    out = capsys.readouterr().out
+    assert "  register: 1/1" in out and "  one_detail: 0/1" in out
+    [error] = [line for line in out.splitlines() if "(labelled same idea)" in line]
+    assert ISSUE_OTHER_IDEA in error and float(error.split()[0]) < 0.5
+
+
 def test_frame_of_the_issue_example_pair():
     same, paraphrase, other = (
         frames.extract(t) for t in (ISSUE_SAME, ISSUE_PARAPHRASE, ISSUE_OTHER_IDEA)

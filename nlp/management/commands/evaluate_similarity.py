@@ -1,4 +1,5 @@
-"""Same-idea accuracy and recall@1/@5 on a JSONL file of {"a", "b", "duplicate"} pairs."""
+"""Same-idea accuracy and recall@1/@5 on a JSONL file of {"a", "b", "duplicate"} pairs (an
+optional "kind" per pair gives accuracy per kind)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -10,6 +11,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
+        parser.add_argument("--errors", action="store_true", help="print the misjudged pairs")
 
     def handle(self, *args, **options):
         try:
@@ -17,7 +19,12 @@ class Command(BaseCommand):
         except (OSError, ValueError) as exc:
             raise CommandError(f"cannot read {options['file']}: {exc}") from exc
         pairs = [
-            {"a": str(r["a"]), "b": str(r["b"]), "duplicate": bool(r["duplicate"])}
+            {
+                "a": str(r["a"]),
+                "b": str(r["b"]),
+                "duplicate": bool(r["duplicate"]),
+                "kind": str(r.get("kind") or ""),
+            }
             for r in rows
             if isinstance(r, dict) and {"a", "b", "duplicate"} <= set(r)
         ]
@@ -38,6 +45,8 @@ class Command(BaseCommand):
             f"  same idea recognised: {result['same_found']}/{result['duplicates']}, "
             f"different ideas recognised: {result['different_found']}/{different}"
         )
+        for kind, (right, total) in result["by_kind"].items():
+            self.stdout.write(f"  {kind}: {right}/{total}")
         self.stdout.write(f"recall@1: {result['recall_at_1']:.3f}")
         self.stdout.write(f"recall@5: {result['recall_at_5']:.3f}")
         style = result["style"]
@@ -54,4 +63,10 @@ class Command(BaseCommand):
                         "(paraphrases written in another register or length, different ideas "
                         "copying the wording); a model can score well here without reading meaning"
                     )
+                )
+        if options["errors"]:
+            for error in result["errors"]:
+                label = "same idea" if error["duplicate"] else "different ideas"
+                self.stdout.write(
+                    f"{error['score']:.2f} (labelled {label}): {error['a']!r} | {error['b']!r}"
                 )

@@ -25,6 +25,11 @@ class Command(BaseCommand):
             help="share of each file's texts paired with their closest other idea (0: none)",
         )
         parser.add_argument("--threshold", type=float, default=pairmodel.DEFAULT_THRESHOLD)
+        parser.add_argument("--learning-rate", type=float, default=5e-4)
+        parser.add_argument(
+            "--init",
+            help="go on training the adapter saved in this .npz file instead of a fresh one",
+        )
         parser.add_argument("--output", default=str(pairmodel.ADAPTER_PATH))
 
     def handle(self, *args, **options):
@@ -46,8 +51,16 @@ class Command(BaseCommand):
         share = options["mined_share"]
         mined = [m for f in files for m in pairdata.mined_negatives(f, share)] if share else []
         self.stdout.write(f"{len(pairs)} labelled pairs, {len(mined)} mined pairs of other ideas")
+        init = Path(options["init"]) if options["init"] else None
+        if init is not None and not init.is_file():
+            raise CommandError(f"no adapter at {init}")
         network = pairtraining.train(
-            pairs, mined=mined, epochs=options["epochs"], log=self.stdout.write
+            pairs,
+            mined=mined,
+            epochs=options["epochs"],
+            learning_rate=options["learning_rate"],
+            init=init,
+            log=self.stdout.write,
         )
         path = pairtraining.save(network, Path(options["output"]), options["threshold"])
         pairmodel.reset()
