@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="*", default=[str(p) for p in pairmodel.TRAIN_FILES])
-        parser.add_argument("--epochs", type=int, default=4)  # as the shipped adapter
+        parser.add_argument("--epochs", type=int, default=4)  # fresh; see nlp.pairmodel
         parser.add_argument(
             "--mined-share",
             type=float,
