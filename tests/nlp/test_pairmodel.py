@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from nlp import e5, pairmodel, services
+from nlp import e5, pairmodel, services, tagger
 from nlp.models import TextSignature
 
 TEXTS = [
@@ -115,3 +115,34 @@ def test_training_can_go_on_from_the_shipped_adapter():
     # the loaded adapter reads the pair as serving does (the mean over both orders)
     served = pairmodel.model().scores(a, [b])[0]
     assert both_orders.mean().item() == pytest.approx(float(served), abs=0.01)
+
+
+# the shipped adapter (stop 24) gets 72 of 80 probes right; each floor allows one pair fewer than
+# it measured (the stop 23 adapter: 56 of 80, synonyms 2 of 12, implied fixes 2 of 10)
+PROBE_FLOOR = {
+    "overall": 71 / 80,
+    "near_copy": 11 / 12,
+    "synonym": 7 / 12,
+    "implied_fix": 8 / 10,
+    "register": 5 / 6,
+    "one_detail": 18 / 20,
+    "same_place": 11 / 12,
+    "question_vs_request": 5 / 8,
+}
+
+
+@pytest.mark.django_db
+def test_shipped_adapter_passes_the_probe_set(warm_models):
+    """A regression check, not a held-out estimate: the hand-written probes (near copies, other
+    words for the same thing, complaints whose fix is implied, one-detail changes) that earlier
+    adapters got wrong must stay right."""
+    rows = tagger.read_jsonl(tagger.DATA_DIR / "similarity_probes.jsonl")
+    assert len(rows) == 80 and sum(r["duplicate"] for r in rows) == 40
+    right: dict[str, list[bool]] = {}
+    for row in rows:
+        _, duplicate = services.similarity_score(row["a"], row["b"])
+        right.setdefault(row["kind"], []).append(duplicate == row["duplicate"])
+    every = [value for values in right.values() for value in values]
+    assert sum(every) / len(every) >= PROBE_FLOOR["overall"]
+    for kind, values in right.items():
+        assert sum(values) / len(values) >= PROBE_FLOOR[kind], kind
