@@ -105,7 +105,7 @@ def test_train_pair_model_without_pytorch_says_how_to_get_it(monkeypatch):
 
 def test_training_can_go_on_from_the_shipped_adapter():
     torch = pytest.importorskip("torch")
-    from nlp import e5, pairtraining
+    from nlp import pairtraining
 
     _, encoder = e5.load(tokenizer=False)
     network = pairtraining.load(pairtraining.PairNetwork(encoder), pairmodel.ADAPTER_PATH).eval()
