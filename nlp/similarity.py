@@ -459,7 +459,7 @@ def evaluate(pairs: list[dict]) -> dict:
         return [read[min(i, j), max(i, j)] for j in others]
 
     th, combined_th = reader.threshold, threshold()
-    correct = combined_correct = same_found = other_found = 0
+    combined_correct = same_found = other_found = 0
     by_kind: dict[str, list[int]] = {}
     errors = []
     for p in pairs:
@@ -467,7 +467,6 @@ def evaluate(pairs: list[dict]) -> dict:
         value = pair_scores(i, [j])[0]
         predicted = value >= th
         right = predicted == bool(p["duplicate"])
-        correct += int(right)
         if p.get("kind"):
             counts = by_kind.setdefault(str(p["kind"]), [0, 0])
             counts[0] += int(right)
@@ -500,7 +499,7 @@ def evaluate(pairs: list[dict]) -> dict:
     return {
         "pairs": len(pairs),
         "duplicates": sum(1 for p in pairs if p["duplicate"]),
-        "accuracy": correct / len(pairs) if pairs else 0.0,
+        "accuracy": (same_found + other_found) / len(pairs) if pairs else 0.0,
         "combined_accuracy": combined_correct / len(pairs) if pairs else 0.0,
         "same_found": same_found,
         "different_found": other_found,
